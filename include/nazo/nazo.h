@@ -1,0 +1,13 @@
+/* Everything an experiment plugin or an application needs. */
+#ifndef NAZO_NAZO_H
+#define NAZO_NAZO_H
+
+#include "nazo/status.h"
+#include "nazo/plugin.h"
+#include "nazo/backend.h"
+#include "nazo/core.h"
+#include "nazo/tensor.h"
+#include "nazo/ops.h"
+#include "nazo/experiment.h"
+
+#endif
