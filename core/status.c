@@ -55,7 +55,9 @@ nz_status nz_error_prefix(nz_status s, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, tls_msg, sizeof old);
-    snprintf(tls_msg, sizeof tls_msg, "%s: %s", prefix, old);
+    /* Truncating a long message is fine; the return value says by how much. */
+    if (snprintf(tls_msg, sizeof tls_msg, "%s: %s", prefix, old) >= (int)sizeof tls_msg)
+        nz_debug("error", "message truncated");
     return s;
 }
 

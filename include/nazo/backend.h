@@ -12,8 +12,9 @@
  * test can walk every op on every backend uniformly.
  *
  * Conventions for all ops:
- *  - Matrices are row-major.  Offsets inside nz_bref are in elements of the
- *    op's dtype (bytes only in the memory functions).
+ *  - Matrices are row-major.  The offset inside an nz_bref counts elements of
+ *    that buffer's own dtype (i32 for labels and indices, the target dtype for
+ *    a cast's output); bytes only in the memory functions.
  *  - Ops that write `out` take `alpha` and `beta`:  out = alpha*f(...) + beta*out.
  *    When beta == 0, `out` is not read (NaN/inf already there do not leak).
  *  - Element-wise ops require out to cover m*n elements; inputs may be broadcast.
@@ -227,7 +228,8 @@ typedef struct nz_gather_args {
  *   counter = { lo32(c), hi32(c), lo32(stream), hi32(stream) },  c = counter + i
  * and the words r0..r3 of the result.  The transforms (nazo/philox_float.h)
  * use only exactly-rounded float operations so that every backend produces
- * the same bits. */
+ * the same bits.  For NZ_F32 fills, p0 and p1 are first converted with a plain
+ * (float) cast and the transform runs in float. */
 typedef struct nz_random_args {
     nz_random_dist dist;
     int64_t count;
@@ -270,7 +272,8 @@ typedef struct nz_copy2d_args {
     double alpha, beta;
 } nz_copy2d_args;
 
-/* out[i] = (to_dtype) x[i] for `count` elements; args->dtype is the source dtype. */
+/* out[i] = (to_dtype) x[i] for `count` elements; args->dtype is the source dtype.
+ * Float to NZ_I32 truncates toward zero, clamps to the i32 range and maps NaN to 0. */
 typedef struct nz_cast_args {
     int64_t count;
     nz_dtype to;

@@ -9,5 +9,7 @@
 #include "nazo/tensor.h"
 #include "nazo/ops.h"
 #include "nazo/experiment.h"
+#include "nazo/data.h"
+#include "nazo/nn.h"
 
 #endif

@@ -1,0 +1,150 @@
+/* A small persistent worker pool with a parallel-for over task indices.
+ *
+ * Workers sleep on a condition variable between loops; a loop hands out task
+ * indices through an atomic counter, so which thread runs which task varies,
+ * and every user makes its result independent of that (each task owns its
+ * outputs; reductions combine fixed chunks in order). */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+
+struct nz_cpu_pool {
+    int threads;               /* including the caller */
+    pthread_t *tids;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    uint64_t generation;       /* bumped for every loop */
+    int stop;
+    int busy;                  /* workers still inside the current loop */
+    nz_cpu_task_fn fn;
+    void *ctx;
+    int64_t ntasks;
+    atomic_int_fast64_t next;
+};
+
+typedef struct nz_cpu_worker_arg {
+    nz_cpu_pool *pool;
+    int index;
+} nz_cpu_worker_arg;
+
+static void run_tasks(nz_cpu_pool *p, nz_cpu_task_fn fn, void *ctx, int64_t ntasks, int w)
+{
+    for (;;) {
+        int64_t t = atomic_fetch_add(&p->next, 1);
+        if (t >= ntasks)
+            break;
+        fn(ctx, t, w);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    nz_cpu_worker_arg *wa = arg;
+    nz_cpu_pool *p = wa->pool;
+    int w = wa->index;
+    free(wa);
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->generation == seen && !p->stop)
+            pthread_cond_wait(&p->go, &p->mu);
+        if (p->stop)
+            break;
+        seen = p->generation;
+        nz_cpu_task_fn fn = p->fn;
+        void *ctx = p->ctx;
+        int64_t ntasks = p->ntasks;
+        pthread_mutex_unlock(&p->mu);
+        run_tasks(p, fn, ctx, ntasks, w);
+        pthread_mutex_lock(&p->mu);
+        if (--p->busy == 0)
+            pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+nz_status nz_cpu_pool_create(int threads, nz_cpu_pool **out)
+{
+    *out = NULL;
+    nz_cpu_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return nz_error(NZ_ERR_NOMEM, "cpu: out of memory creating the thread pool");
+    p->threads = threads;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->go, NULL);
+    pthread_cond_init(&p->done, NULL);
+    atomic_init(&p->next, 0);
+    if (threads > 1) {
+        p->tids = calloc((size_t)threads, sizeof *p->tids);
+        if (!p->tids) {
+            nz_cpu_pool_free(p);
+            return nz_error(NZ_ERR_NOMEM, "cpu: out of memory creating the thread pool");
+        }
+    }
+    for (int i = 1; i < threads; i++) {
+        nz_cpu_worker_arg *wa = malloc(sizeof *wa);
+        int rc = wa ? 0 : 1;
+        if (wa) {
+            wa->pool = p;
+            wa->index = i;
+            rc = pthread_create(&p->tids[i], NULL, worker_main, wa);
+            if (rc)
+                free(wa);
+        }
+        if (rc) {
+            p->threads = i; /* only join what started */
+            nz_cpu_pool_free(p);
+            return nz_error(NZ_ERR_DEVICE,
+                            "cpu: cannot start worker thread %d of %d (%s); "
+                            "set NAZO_CPU_THREADS to a smaller count", i, threads,
+                            wa ? strerror(rc) : "out of memory");
+        }
+    }
+    *out = p;
+    return NZ_OK;
+}
+
+void nz_cpu_pool_free(nz_cpu_pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 1; i < p->threads; i++)
+        pthread_join(p->tids[i], NULL);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->mu);
+    free(p->tids);
+    free(p);
+}
+
+void nz_cpu_pool_run(nz_cpu_pool *p, int64_t ntasks, nz_cpu_task_fn fn, void *ctx)
+{
+    if (ntasks <= 0)
+        return;
+    if (p->threads <= 1 || ntasks == 1) {
+        for (int64_t t = 0; t < ntasks; t++)
+            fn(ctx, t, 0);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->ctx = ctx;
+    p->ntasks = ntasks;
+    atomic_store(&p->next, 0);
+    p->busy = p->threads - 1;
+    p->generation++;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    run_tasks(p, fn, ctx, ntasks, 0);
+    pthread_mutex_lock(&p->mu);
+    while (p->busy > 0)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}

@@ -1,0 +1,68 @@
+/* The shapes measured: square GEMMs, the GEMMs of one MLP training step
+ * (batch 128, 784-1024-1024-10) and large element-wise maps. */
+#include <stdio.h>
+
+#include "bench_internal.h"
+
+/* 16M floats (64 MiB per operand): far beyond any cache, so the element-wise
+ * rows measure memory bandwidth as the triad does. */
+#define ELT 4096
+
+static const nz_bench_case cases[] = {
+    {NZ_BENCH_GEMM, "gemm", 64, 64, 64, 0, 0, 0},
+    {NZ_BENCH_GEMM, "gemm", 128, 128, 128, 0, 0, 0},
+    {NZ_BENCH_GEMM, "gemm", 256, 256, 256, 0, 0, 1},
+    {NZ_BENCH_GEMM, "gemm", 512, 512, 512, 0, 0, 0},
+    {NZ_BENCH_GEMM, "gemm", 1024, 1024, 1024, 0, 0, 1},
+    {NZ_BENCH_GEMM, "gemm", 2048, 2048, 2048, 0, 0, 0},
+    /* forward: X W for each layer */
+    {NZ_BENCH_GEMM, "gemm-mlp", 128, 784, 1024, 0, 0, 1},
+    {NZ_BENCH_GEMM, "gemm-mlp", 128, 1024, 1024, 0, 0, 0},
+    {NZ_BENCH_GEMM, "gemm-mlp", 128, 1024, 10, 0, 0, 0},
+    /* backward of the first layer: dW = X^T dY and dX = dY W^T */
+    {NZ_BENCH_GEMM, "gemm-mlp", 784, 128, 1024, 1, 0, 1},
+    {NZ_BENCH_GEMM, "gemm-mlp", 128, 1024, 784, 0, 1, 0},
+    {NZ_BENCH_ADD, "add", ELT, 0, ELT, 0, 0, 1},
+    {NZ_BENCH_RELU, "relu", ELT, 0, ELT, 0, 0, 0},
+    {NZ_BENCH_SGD, "sgd", ELT, 0, ELT, 0, 0, 1},
+};
+
+const nz_bench_case *nz_bench_cases(size_t *count)
+{
+    *count = sizeof cases / sizeof cases[0];
+    return cases;
+}
+
+void nz_bench_case_shape(const nz_bench_case *c, char *buf, size_t len)
+{
+    if (c->what != NZ_BENCH_GEMM) {
+        snprintf(buf, len, "%lldx%lld", (long long)c->m, (long long)c->n);
+        return;
+    }
+    snprintf(buf, len, "%lldx%lldx%lld%s", (long long)c->m, (long long)c->k, (long long)c->n,
+             c->trans_a ? " tA" : c->trans_b ? " tB" : "");
+}
+
+double nz_bench_case_work(const nz_bench_case *c)
+{
+    double elems = (double)c->m * (double)c->n;
+    switch (c->what) {
+    case NZ_BENCH_GEMM: return 2.0 * (double)c->m * (double)c->k * (double)c->n;
+    /* Bytes the op must move, counted like the triad's 12 bytes per element
+     * (reads plus writes, no write-allocate traffic). */
+    case NZ_BENCH_ADD: return 12.0 * elems;  /* read x, y; write out */
+    case NZ_BENCH_RELU: return 8.0 * elems;  /* read x; write out */
+    case NZ_BENCH_SGD: return 20.0 * elems;  /* read w, g, v; write w, v */
+    }
+    return 0.0;
+}
+
+const char *nz_bench_case_unit(const nz_bench_case *c)
+{
+    return c->what == NZ_BENCH_GEMM ? "GFLOP/s" : "GB/s";
+}
+
+const char *nz_bench_ref_name(const nz_bench_case *c)
+{
+    return c->what == NZ_BENCH_GEMM ? "openblas" : "triad";
+}

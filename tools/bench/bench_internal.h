@@ -1,0 +1,116 @@
+/* Shared by the benchmark's source files; not a public header. */
+#ifndef NAZO_BENCH_INTERNAL_H
+#define NAZO_BENCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nazo/core.h"
+#include "nazo/status.h"
+
+#define NZ_BENCH_MAX_THREAD_COUNTS 8
+
+/* ---- options ---- */
+typedef struct nz_bench_opts {
+    const char *device; /* user's device name; NULL = the default device */
+    const char *out;    /* --out FILE or NULL */
+    int out_json;       /* 1: JSON, 0: CSV (by the extension of `out`) */
+    int quick;
+    int threads[NZ_BENCH_MAX_THREAD_COUNTS];
+    int nthreads;
+} nz_bench_opts;
+
+/* 0: parsed; 2: bad input (one line printed); -1: --help printed. */
+int nz_bench_parse(int argc, char **argv, nz_bench_opts *o);
+void nz_bench_usage(void);
+
+/* ---- what is measured ---- */
+typedef enum nz_bench_what {
+    NZ_BENCH_GEMM = 0,
+    NZ_BENCH_ADD,
+    NZ_BENCH_RELU,
+    NZ_BENCH_SGD
+} nz_bench_what;
+
+typedef struct nz_bench_case {
+    nz_bench_what what;
+    const char *kind;     /* "gemm", "gemm-mlp", "add", "relu", "sgd" */
+    int64_t m, k, n;      /* GEMM: op(A) m x k, op(B) k x n; element-wise: m x n */
+    int trans_a, trans_b;
+    int quick;            /* part of the --quick subset */
+} nz_bench_case;
+
+const nz_bench_case *nz_bench_cases(size_t *count);
+/* "1024x1024x1024", "784x128x1024 tA", "4096x4096". */
+void nz_bench_case_shape(const nz_bench_case *c, char *buf, size_t len);
+/* Work of one call: FLOPs for GEMM, bytes moved for element-wise ops. */
+double nz_bench_case_work(const nz_bench_case *c);
+const char *nz_bench_case_unit(const nz_bench_case *c); /* "GFLOP/s" or "GB/s" */
+
+/* ---- timing ---- */
+typedef nz_status (*nz_bench_fn)(void *arg);
+
+typedef struct nz_bench_timing {
+    double min_seconds; /* each timed run lasts at least this long */
+    int runs;           /* the median of this many runs is reported */
+} nz_bench_timing;
+
+/* Warm up, choose a repetition count so that one run lasts min_seconds,
+ * then time `runs` runs of that many calls, each followed by `sync` (may be
+ * NULL) before the clock stops.  *seconds = median time per call. */
+nz_status nz_bench_time(nz_bench_fn call, nz_bench_fn sync, void *arg,
+                        const nz_bench_timing *t, double *seconds);
+
+/* ---- small helpers ---- */
+double nz_bench_now(void);
+/* 64-byte aligned floats (NULL with a message when out of memory); free(). */
+float *nz_bench_floats(size_t count);
+/* Deterministic values in [-1, 1): both sides of a comparison see the same data. */
+void nz_bench_fill(float *x, size_t count, uint64_t seed);
+/* "AMD EPYC ..." from /proc/cpuinfo, or "unknown CPU". */
+void nz_bench_cpu_model(char *buf, size_t len);
+
+/* ---- the measurements; rates in units of nz_bench_case_unit() ---- */
+nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c,
+                             const nz_bench_timing *t, double *rate);
+nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c,
+                                const nz_bench_timing *t, double *rate);
+/* a[i] = b[i] + s*c[i] over `count` floats on `threads` pthreads, in GB/s. */
+nz_status nz_bench_triad(int64_t count, int threads, const nz_bench_timing *t, double *rate);
+
+/* OpenBLAS SGEMM on the host; NZ_ERR_UNSUPPORTED when built without it. */
+int nz_bench_blas_available(void);
+const char *nz_bench_blas_config(void); /* "OpenBLAS 0.3.21 ... (Zen)" or "none" */
+nz_status nz_bench_blas_gemm(const nz_bench_case *c, int threads, const nz_bench_timing *t,
+                             double *rate);
+/* OpenBLAS worker threads spin for a while after a call; waiting lets them
+ * go to sleep so that they do not steal a core from the next measurement. */
+void nz_bench_blas_quiesce(void);
+
+/* ---- results ---- */
+typedef struct nz_bench_row {
+    const nz_bench_case *c;
+    int threads;
+    double nazo;  /* NAN until measured */
+    double ref;   /* NAN when there is no reference */
+} nz_bench_row;
+
+typedef struct nz_bench_report {
+    const char *device_id, *device_name, *device_detail;
+    const char *blas_config;
+    char cpu_model[128];
+    int online_cpus;
+    const nz_bench_timing *timing;
+    const nz_bench_row *rows;
+    size_t nrows;
+} nz_bench_report;
+
+const char *nz_bench_ref_name(const nz_bench_case *c); /* "openblas" or "triad" */
+double nz_bench_ratio(const nz_bench_row *r);          /* NAN when not comparable */
+void nz_bench_print_table(const nz_bench_report *rep);
+/* Which rows meet the performance targets (docs/PERFORMANCE.md). */
+void nz_bench_print_targets(const nz_bench_report *rep);
+/* CSV or JSON, written to a temporary file and renamed into place. */
+nz_status nz_bench_write(const nz_bench_report *rep, const char *path, int json);
+
+#endif

@@ -1,0 +1,60 @@
+/* Element-wise throughput of a nazo device: a binary map (add), a unary map
+ * (relu) and the fused SGD update, the memory-bound ops of a training step. */
+#include <stdlib.h>
+
+#include "bench_internal.h"
+#include "nazo/ops.h"
+
+typedef struct elt_job {
+    nz_device *dev;
+    nz_bench_what what;
+    nz_tensor *x, *y, *z; /* add: out=z, x, y; relu: out=z, x; sgd: w=x, g=y, v=z */
+} elt_job;
+
+static nz_status elt_call(void *arg)
+{
+    elt_job *j = arg;
+    switch (j->what) {
+    case NZ_BENCH_ADD: return nz_binary(j->z, NZ_BIN_ADD, j->x, j->y, 1.0, 0.0);
+    case NZ_BENCH_RELU: return nz_unary(j->z, NZ_UN_RELU, j->x, 0.0, 0.0, 1.0, 0.0);
+    /* A tiny rate keeps w finite over thousands of repeated updates. */
+    case NZ_BENCH_SGD: return nz_sgd_update(j->x, j->y, j->z, 1e-6, 0.9, 0.0, 0);
+    case NZ_BENCH_GEMM: break;
+    }
+    return nz_error(NZ_ERR_INVALID, "bench: not an element-wise case");
+}
+
+static nz_status elt_sync(void *arg)
+{
+    return nz_device_finish(((elt_job *)arg)->dev);
+}
+
+nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c,
+                                const nz_bench_timing *t, double *rate)
+{
+    elt_job j = {dev, c->what, NULL, NULL, NULL};
+    size_t count = (size_t)(c->m * c->n);
+    int64_t shape[2] = {c->m, c->n};
+    float *host = nz_bench_floats(count);
+    if (!host)
+        return NZ_ERR_NOMEM;
+    nz_bench_fill(host, count, 3);
+    j.x = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
+    nz_bench_fill(host, count, 4);
+    j.y = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
+    free(host);
+    j.z = nz_tensor_zeros(dev, NZ_F32, 2, shape);
+    nz_status s;
+    if (j.x && j.y && j.z) {
+        double sec = 0.0;
+        s = nz_bench_time(elt_call, elt_sync, &j, t, &sec);
+        if (s == NZ_OK)
+            *rate = nz_bench_case_work(c) / sec * 1e-9;
+    } else {
+        s = nz_error_prefix(NZ_ERR_NOMEM, "allocating element-wise operands");
+    }
+    nz_tensor_free(j.x);
+    nz_tensor_free(j.y);
+    nz_tensor_free(j.z);
+    return s;
+}

@@ -1,0 +1,85 @@
+/* The bandwidth yardstick: a[i] = b[i] + s*c[i] in plain C on pthreads,
+ * each thread a contiguous share, like the CPU backend's element-wise loops. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_internal.h"
+
+typedef struct triad_part {
+    float *restrict a;
+    const float *restrict b, *restrict c;
+    float s;
+    int64_t lo, hi;
+} triad_part;
+
+typedef struct triad_job {
+    triad_part parts[1024];
+    int threads;
+} triad_job;
+
+static void *triad_range(void *arg)
+{
+    triad_part *p = arg;
+    float *restrict a = p->a;
+    const float *restrict b = p->b, *restrict c = p->c;
+    const float s = p->s;
+    for (int64_t i = p->lo; i < p->hi; i++)
+        a[i] = b[i] + s * c[i];
+    return NULL;
+}
+
+/* Threads are created for every call: at 16M floats a call takes
+ * milliseconds, thread creation tens of microseconds. */
+static nz_status triad_call(void *arg)
+{
+    triad_job *j = arg;
+    pthread_t tids[1024];
+    int started = 0;
+    for (int i = 1; i < j->threads; i++, started++)
+        if (pthread_create(&tids[i], NULL, triad_range, &j->parts[i]) != 0)
+            break;
+    triad_range(&j->parts[0]);
+    for (int i = 1; i <= started; i++)
+        pthread_join(tids[i], NULL);
+    if (started != j->threads - 1)
+        return nz_error(NZ_ERR_DEVICE, "bench: cannot start %d triad threads", j->threads);
+    return NZ_OK;
+}
+
+nz_status nz_bench_triad(int64_t count, int threads, const nz_bench_timing *t, double *rate)
+{
+    if (threads < 1 || threads > 1024)
+        return nz_error(NZ_ERR_INVALID, "bench: %d triad threads", threads);
+    triad_job *j = calloc(1, sizeof *j);
+    float *a = nz_bench_floats((size_t)count), *b = nz_bench_floats((size_t)count),
+          *c = nz_bench_floats((size_t)count);
+    nz_status s = NZ_ERR_NOMEM;
+    if (!j || !a || !b || !c) {
+        s = nz_error(NZ_ERR_NOMEM, "bench: out of memory for the triad");
+        goto done;
+    }
+    memset(a, 0, (size_t)count * sizeof *a);
+    nz_bench_fill(b, (size_t)count, 5);
+    nz_bench_fill(c, (size_t)count, 6);
+    j->threads = threads;
+    /* Shares start on 64-byte boundaries so that no cache line is written
+     * by two threads. */
+    int64_t per = ((count + threads - 1) / threads + 15) & ~(int64_t)15;
+    for (int i = 0; i < threads; i++) {
+        int64_t lo = per * i, hi = lo + per;
+        lo = lo < count ? lo : count;
+        hi = hi < count ? hi : count;
+        j->parts[i] = (triad_part){a, b, c, 0.5f, lo, hi};
+    }
+    double sec = 0.0;
+    s = nz_bench_time(triad_call, NULL, j, t, &sec);
+    if (s == NZ_OK)
+        *rate = 12.0 * (double)count / sec * 1e-9;
+done:
+    free(a);
+    free(b);
+    free(c);
+    free(j);
+    return s;
+}

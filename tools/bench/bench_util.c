@@ -1,0 +1,50 @@
+/* Host helpers: buffers for the references and the uploaded data, the CPU name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_internal.h"
+
+float *nz_bench_floats(size_t count)
+{
+    /* Round up: aligned_alloc wants a multiple of the alignment. */
+    size_t bytes = (count * sizeof(float) + 63) & ~(size_t)63;
+    float *p = aligned_alloc(64, bytes ? bytes : 64);
+    if (!p)
+        nz_error(NZ_ERR_NOMEM, "bench: out of memory for %zu floats", count);
+    return p;
+}
+
+void nz_bench_fill(float *x, size_t count, uint64_t seed)
+{
+    /* An LCG is plenty: the values only need to be ordinary, finite and the
+     * same for nazo and the reference. */
+    uint64_t s = seed * 6364136223846793005u + 1442695040888963407u;
+    for (size_t i = 0; i < count; i++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        x[i] = (float)((double)(s >> 40) * 0x1p-23 - 1.0);
+    }
+}
+
+/* The "model name" line of /proc/cpuinfo, for the report header. */
+void nz_bench_cpu_model(char *buf, size_t len)
+{
+    snprintf(buf, len, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) != 0)
+            continue;
+        const char *v = strchr(line, ':');
+        if (!v)
+            continue;
+        v++;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        snprintf(buf, len, "%.*s", (int)strcspn(v, "\n"), v);
+        break;
+    }
+    fclose(f);
+}

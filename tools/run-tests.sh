@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Build and run every test, then again under AddressSanitizer and
+# UndefinedBehaviorSanitizer (all suites but 'opencl': OpenCL drivers are not
+# built with the sanitizers and report their own leaks).  The last line of
+# output is "N passed, N failed" over both runs; the exit status is nonzero
+# when anything failed, including a build.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+
+# Build directories (override to keep several checkouts' builds apart).
+build=${NAZO_BUILD_DIR:-build}
+asan=${NAZO_ASAN_BUILD_DIR:-build-asan}
+
+tools/install-deps.sh || exit 1
+
+passed=0
+failed=0
+
+# Add one meson test run's results (its testlog.json) to the totals.
+count_results() {
+  local log=$1/meson-logs/testlog.json
+  if [ ! -s "$log" ]; then
+    echo "run-tests: no test log in $1: counting the run as one failure" >&2
+    failed=$((failed + 1))
+    return
+  fi
+  local counts
+  counts=$(python3 - "$log" <<'PY'
+import json, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    result = json.loads(line).get("result")
+    if result in ("OK", "EXPECTEDFAIL"):
+        ok += 1
+    elif result != "SKIP":
+        bad += 1
+print(ok, bad)
+PY
+  ) || { failed=$((failed + 1)); return; }
+  passed=$((passed + ${counts% *}))
+  failed=$((failed + ${counts#* }))
+}
+
+# run_suite DIR MESON_TEST_ARGS...: configure is done; build and test.
+run_suite() {
+  local dir=$1
+  shift
+  if ! ninja -C "$dir"; then
+    echo "run-tests: build in $dir failed" >&2
+    failed=$((failed + 1))
+    return
+  fi
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --print-errorlogs "$@"
+  count_results "$dir"
+}
+
+echo "== build and test ($build/)"
+if [ -f "$build/build.ninja" ] || meson setup "$build"; then
+  run_suite "$build"
+else
+  failed=$((failed + 1))
+fi
+
+echo "== ASan + UBSan, CPU suites ($asan/)"
+# shellcheck disable=SC2054 # the comma belongs to the option value
+asan_opts=(-Db_sanitize=address,undefined -Db_lundef=false)
+if [ -f "$asan/build.ninja" ]; then
+  meson configure "$asan" "${asan_opts[@]}"
+else
+  meson setup "$asan" "${asan_opts[@]}"
+fi
+if [ -f "$asan/build.ninja" ]; then
+  # Any sanitizer report fails the test: stop at the first error, check
+  # leaks at exit (plugins are dlclose'd by nz_context_free, so their leaks
+  # still show, with less symbolised frames).
+  ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:print_summary=1 \
+  UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1 \
+    run_suite "$asan" --no-suite opencl --timeout-multiplier 4
+else
+  failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
