@@ -74,7 +74,7 @@ static nz_status add_subdirs(nz_context *ctx, const char *root)
         n++;
     }
     closedir(d);
-    if (st == NZ_OK) qsort(names, n, sizeof *names, cmp_str);
+    if (st == NZ_OK && n > 1) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (st == NZ_OK) st = add_dir(ctx, names[i], strlen(names[i]));
         free(names[i]);
@@ -328,7 +328,7 @@ static nz_status scan_dir(nz_context *ctx, const char *dir, seen_set *seen)
         n++;
     }
     closedir(d);
-    if (st == NZ_OK) qsort(names, n, sizeof *names, cmp_str);
+    if (st == NZ_OK && n > 1) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (st == NZ_OK) {
             char path[PATH_MAX], real[PATH_MAX];

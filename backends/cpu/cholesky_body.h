@@ -29,7 +29,7 @@ static int64_t FN(chol_diag)(T *d, int64_t lda, int64_t kb)
 typedef struct FN(chol_panel) {
     T *a;
     int64_t lda, k0, kb;
-    const double *lt;           /* L11 transposed (kb x kb), its diagonal inverted */
+    const double *lt;           /* L11 transposed (kb x kb), upper triangle */
 } FN(chol_panel);
 
 /* Rows below the diagonal block: L21 = A21 L11^-T, each row solved in a

@@ -29,19 +29,26 @@ static double FN(span_sum)(int fn, const T *x, int64_t len)
     }
 }
 
-/* Max (or min) of a non-empty span and the first index where it occurs. */
-static void FN(span_best)(int want_min, const T *x, int64_t len, double *best, int64_t *idx)
+/* Max (or min) of a non-empty span and the first index where it occurs,
+ * with the reference's NaN behaviour (a sequential `v > best` scan from
+ * element 0: a leading NaN wins, later NaNs are passed over).  A span that
+ * continues a row (skip_nan) therefore starts at its first non-NaN value. */
+static void FN(span_best)(int want_min, int skip_nan, const T *x, int64_t len, double *best,
+                          int64_t *idx)
 {
-    T b = x[0];
     int64_t bi = 0;
+    if (skip_nan)
+        while (bi < len - 1 && x[bi] != x[bi])
+            bi++;
+    T b = x[bi];
     if (want_min) {
-        for (int64_t i = 1; i < len; i++)
+        for (int64_t i = bi + 1; i < len; i++)
             if (x[i] < b) {
                 b = x[i];
                 bi = i;
             }
     } else {
-        for (int64_t i = 1; i < len; i++)
+        for (int64_t i = bi + 1; i < len; i++)
             if (x[i] > b) {
                 b = x[i];
                 bi = i;
@@ -75,7 +82,7 @@ static void FN(red_span_task)(void *vctx, int64_t t, int worker)
         pt->v = FN(span_sum)(fn, x, len);
         pt->idx = 0;
     } else {
-        FN(span_best)(fn == NZ_RED_MIN, x, len, &pt->v, &pt->idx);
+        FN(span_best)(fn == NZ_RED_MIN, ch > 0, x, len, &pt->v, &pt->idx);
         pt->idx += p0;
     }
 }
@@ -123,7 +130,9 @@ static void FN(red_cols_task)(void *vctx, int64_t t, int worker)
         const T *xr = r->x + i * n;
         for (int64_t j = j0; j < j1; j++) {
             double v = (double)xr[j];
-            if (want_min ? v < pt[j].v : v > pt[j].v) {
+            /* a later row chunk passes over a leading NaN (see span_best) */
+            int nan_start = rc > 0 && pt[j].v != pt[j].v;
+            if ((want_min ? v < pt[j].v : v > pt[j].v) || nan_start) {
                 pt[j].v = v;
                 pt[j].idx = i;
             }

@@ -31,6 +31,7 @@ int close_enough(const char *what, const double *got, const double *want, const 
 void test_gemm(void);
 void test_elementwise(void);
 void test_reduce(void);
+void test_reduce_nan(void);
 void test_misc_ops(void);
 void test_linalg(void);
 

@@ -247,6 +247,7 @@ int main(int argc, char **argv)
     test_gemm();
     test_elementwise();
     test_reduce();
+    test_reduce_nan();
     test_misc_ops();
     test_linalg();
     be->close(dev);

@@ -327,6 +327,50 @@ void test_reduce(void)
         }
 }
 
+/* NaN in max/argmax behaves like a sequential `v > best` scan from element 0,
+ * also where a NaN starts one of the backend's internal chunks. */
+void test_reduce_nan(void)
+{
+    int64_t m = 600, n = 9000;
+    size_t mn = (size_t)(m * n);
+    double *x = malloc(mn * 8), got[9000], want[9000];
+    fill_vals(x, mn, 77);
+    x[8192] = NAN;            /* row 0, start of its second chunk */
+    x[1 * n + 0] = NAN;       /* row 1 starts with NaN: result NaN */
+    x[256 * n + 5] = NAN;     /* column 5, first row of the second row block */
+    x[300 * n + 5] = 5.0;     /* ... whose max comes later */
+    x[8200] = 4.0;            /* row 0's max sits right after the NaN */
+    for (int dt = NZ_F32; dt <= NZ_F64; dt++)
+        for (int ax = 0; ax < 2; ax++)
+            for (int arg = 0; arg < 2; arg++) {
+                int64_t no = ax == NZ_AXIS_ROWS ? m : n, len = ax == NZ_AXIS_ROWS ? n : m;
+                void *bx = up((nz_dtype)dt, x, mn), *bo = up(arg ? NZ_I32 : (nz_dtype)dt, NULL,
+                                                             (size_t)no);
+                nz_op_args a = {.op = NZ_OP_REDUCE, .dtype = (nz_dtype)dt};
+                a.u.reduce = (nz_reduce_args){arg ? NZ_RED_ARGMAX : NZ_RED_MAX, (nz_axis)ax, m, n,
+                                              {bx, 0}, {bo, 0}, 1.0, 0.0};
+                run_op(&a);
+                down(arg ? NZ_I32 : (nz_dtype)dt, bo, got, (size_t)no);
+                for (int64_t o = 0; o < no; o++) {
+                    double best = 0;
+                    int64_t bi = 0;
+                    for (int64_t e = 0; e < len; e++) {
+                        double v = rnd((nz_dtype)dt, ax == NZ_AXIS_ROWS ? x[o * n + e] : x[e * n + o]);
+                        if (e == 0 || v > best) {
+                            best = v;
+                            bi = e;
+                        }
+                    }
+                    want[o] = arg ? (double)bi : best;
+                }
+                close_enough(arg ? "argmax with NaN" : "max with NaN", got, want, NULL,
+                             (size_t)no, 0);
+                release(bx);
+                release(bo);
+            }
+    free(x);
+}
+
 /* ---- the rest --------------------------------------------------------- */
 
 static void test_softmax(nz_dtype dt)

@@ -125,9 +125,9 @@ static void nz_choice_key(nz_ocl_dev *d, nz_dtype dt, int cls, char *key, size_t
 {
     const nz_ocl_devdesc *dd = d->desc;
     snprintf(key, size,
-             "nazo-opencl-gemm-choice 1 tm%d\ndtype %s\nclass %d\nplatform %s\ndevice %s\n"
+             "nazo-opencl-gemm-choice 1 tile %dx%d\ndtype %s\nclass %d\nplatform %s\ndevice %s\n"
              "device-version %s\ndriver %s\n",
-             NZ_GEMM_TM, nz_dtype_name(dt), cls, dd->platform_name, dd->info.name,
+             NZ_GEMM_TM, NZ_GEMM_TN, nz_dtype_name(dt), cls, dd->platform_name, dd->info.name,
              dd->device_version, dd->driver);
 }
 

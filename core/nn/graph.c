@@ -67,7 +67,7 @@ void nz_graph_reset(nz_graph *g)
     g->nnodes = 0;
     /* Everything handed out goes back to the pool for the next step. */
     if (grow((void **)&g->pool, &g->cappool, g->npool + g->nused, sizeof(nz_tensor *))) {
-        memcpy(g->pool + g->npool, g->used, g->nused * sizeof(nz_tensor *));
+        if (g->nused) memcpy(g->pool + g->npool, g->used, g->nused * sizeof(nz_tensor *));
         g->npool += g->nused;
     } else {
         for (size_t i = 0; i < g->nused; i++)

@@ -104,6 +104,46 @@ nz_status nz_write_file_atomic(const char *dir, const char *name, const void *da
  * commands; the terminal/output lines are added here. */
 nz_status nz_run_plot(nz_run *r, const char *name, const char *script_body);
 
+/* A grayscale PNG grid of images in the run directory (name.png, written
+ * atomically): `count` images of h x w floats (row-major, one after another),
+ * laid out `cols` per row with a 1-pixel gap; values are mapped linearly from
+ * [lo, hi] to [0, 255] and clipped. */
+nz_status nz_run_image_grid(nz_run *r, const char *name, const float *pixels, int count,
+                            int cols, int h, int w, float lo, float hi);
+
+/* ---- resuming (nazo run --resume DIR) ----
+ *
+ * A resumed run writes into its old directory with the parameters and seed
+ * of params.json, possibly on another device.  The experiment sees
+ * nz_run_resuming() != 0, loads its checkpoint (by convention
+ * DIR/NZ_RUN_CHECKPOINT, see nazo/checkpoint.h) and restores the metrics
+ * rows saved with it instead of declaring the columns again, so rows written
+ * after the checkpoint by the stopped process are not repeated. */
+#define NZ_RUN_CHECKPOINT "checkpoint.nzck"
+
+struct nz_params; /* nazo/runner.h */
+
+int nz_run_resuming(nz_run *r);
+/* metrics.csv as it stands (header and rows), malloc'ed, for a checkpoint;
+ * NULL (with a message) when out of memory. */
+char *nz_run_metrics_text(nz_run *r);
+/* Declare the columns and rows from text saved by nz_run_metrics_text() and
+ * rewrite metrics.csv with it (in place of nz_run_metrics_columns).  The
+ * text must be a header line and rows of the same number of fields. */
+nz_status nz_run_metrics_restore(nz_run *r, const char *text);
+
+/* For front ends: read DIR/params.json of an earlier run and find its
+ * experiment in ctx, its parameters (validated again) and seed.  Fails with
+ * a message when DIR holds no run, the experiment is not loaded, a parameter
+ * no longer validates, or the run already finished. */
+nz_status nz_run_resume_read(nz_context *ctx, const char *dir, const nz_plugin_desc **experiment,
+                             struct nz_params **params, uint64_t *seed);
+/* Open an existing run directory for resuming (see nz_run_create): run.log
+ * continues, params.json is kept, nz_run_resuming() is 1. */
+nz_status nz_run_reopen(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
+                        uint64_t seed, const char *dir, const struct nz_params *params,
+                        const char *command_line, nz_run **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,7 +12,7 @@
 typedef struct bad_case {
     const char *what;
     const char *args[12];
-    const char *expect[5];   /* substrings of the message */
+    const char *expect[6];   /* substrings of the message, NULL-terminated */
     const char *env[3];
 } bad_case;
 

@@ -93,19 +93,6 @@ __kernel void nz_copy2d(long m, long n, int trans,
     out[o] = nz_axpby(v, alpha, beta, bz, bz ? (real)0 : out[o]);
 }
 
-/* Batched transpose into a packed scratch buffer: out_b (rows x cols) =
- * x_b^T, x_b stored cols x rows with row stride ldx.  GEMM uses it so that
- * its inner loop always reads B along contiguous rows. */
-__kernel void nz_transpose_batched(long rows, long cols,
-                                   __global const real *x, long xoff, long ldx, long xstride,
-                                   __global real *out)
-{
-    long j = get_global_id(0), i = get_global_id(1), b = get_global_id(2);
-    if (i >= rows || j >= cols)
-        return;
-    out[b * rows * cols + i * cols + j] = x[xoff + b * xstride + j * ldx + i];
-}
-
 __kernel void nz_onehot(long m, long n, __global const int *labels, long loff,
                         __global real *out, long ooff, real on, real off)
 {
