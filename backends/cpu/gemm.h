@@ -17,18 +17,32 @@ typedef void (*nz_gemm_kernel_f32)(int64_t kc, const float *restrict a, const fl
 typedef void (*nz_gemm_kernel_f64)(int64_t kc, const double *restrict a, const double *restrict b,
                                    double *restrict c, int64_t ldc, double alpha, double beta);
 
+/* Packing of one micro-panel (optional; NULL: the driver's portable loops).
+ * A: rows [idx0, idx0+count) of op(A), columns [pc, pc+kc), stored as
+ *    dst[p*MR + r] with rows count..MR-1 zero.
+ * B: columns [idx0, idx0+count) of op(B), rows [pc, pc+kc), stored as
+ *    dst[p*NR + c] with columns count..NR-1 zero.
+ * `trans`: the operand is stored transposed (op(X) = X^T); ld its leading
+ * dimension. */
+typedef void (*nz_gemm_pack_f32)(int trans, const float *src, int64_t ld, int64_t idx0,
+                                 int count, int64_t pc, int64_t kc, float *restrict dst);
+typedef void (*nz_gemm_pack_f64)(int trans, const double *src, int64_t ld, int64_t idx0,
+                                 int count, int64_t pc, int64_t kc, double *restrict dst);
+
 /* Blocking: MR x NR register tile, MC x KC block of A (L2), KC x NC panel of B
  * (L3).  MC is a multiple of MR and NC of NR. */
 typedef struct nz_gemm_cfg_f32 {
     int mr, nr;
     int64_t mc, kc, nc;
     nz_gemm_kernel_f32 kernel;
+    nz_gemm_pack_f32 pack_a, pack_b;
 } nz_gemm_cfg_f32;
 
 typedef struct nz_gemm_cfg_f64 {
     int mr, nr;
     int64_t mc, kc, nc;
     nz_gemm_kernel_f64 kernel;
+    nz_gemm_pack_f64 pack_a, pack_b;
 } nz_gemm_cfg_f64;
 
 /* The largest MR*NR of any kernel, for the partial-tile buffer. */

@@ -13,8 +13,11 @@
 #define FN(name) CAT(name, SFX)
 #define CFG CAT(nz_gemm_cfg, SFX)
 
-/* Rows of A packed at once; bounds the packed-A memory for tall matrices. */
-#define MB_BLOCKS 8
+/* Packing budget (elements of T) for each of the A strip and the B panel:
+ * all of K is packed at once, so a strip has MB x K and a panel K x NB
+ * elements, with MB and NB chosen from K.  Fixed, so that the blocking (and
+ * the result) never depends on the thread count. */
+#define PACK_ELEMS ((int64_t)1 << 21)
 
 typedef struct FN(gemm_job) {
     const CFG *cfg;
@@ -22,110 +25,141 @@ typedef struct FN(gemm_job) {
     const T *a, *b;
     T *c;
     int64_t lda, ldb, ldc;
-    int64_t m, n;
-    T alpha, beta;              /* beta of the current KC block */
-    int64_t pc, kc;             /* current K block */
-    int64_t jc, nc;             /* current N block */
+    int64_t m, n, k;
+    T alpha, beta;
+    int64_t jc, nc;             /* current block of columns */
     int64_t ic0, mb;            /* current strip of rows */
-    T *ap, *bp;                 /* packed A strip, packed B panel */
-    int64_t njb, jb;            /* macro tiles: JB columns each */
+    T *ap;                      /* packed A strip (all of K) */
+    T *bbuf;                    /* per worker: one K block of a B column group */
+    size_t bbuf_elems;
+    int64_t nap, nbp;           /* micro-panels of A and of B */
+    int64_t nsb, njb;           /* tasks: nsb row ranges x njb column groups */
 } FN(gemm_job);
 
-/* Panels packed per task. */
-#define PACK_GROUP 8
+/* Micro-panels packed per task. */
+#define PACK_GROUP 4
 
+/* Packed K block starting at pc holds `rows` padded rows x kc values; earlier
+ * blocks are all KC deep, so it starts at pc * rows. */
+
+static void FN(pack_a_panel)(FN(gemm_job) *j, int64_t q, int64_t pc, int64_t kc)
+{
+    const int mr = j->cfg->mr;
+    T *restrict dst = j->ap + pc * (j->nap * mr) + q * mr * kc;
+    int64_t i0 = j->ic0 + q * mr;
+    int rows = (int)(j->m - i0 < mr ? j->m - i0 : mr);
+    if (j->cfg->pack_a) {
+        j->cfg->pack_a(j->ta, j->a, j->lda, i0, rows, pc, kc, dst);
+        return;
+    }
+    if (!j->ta) {
+        for (int r = 0; r < rows; r++) {
+            const T *restrict src = j->a + (i0 + r) * j->lda + pc;
+            for (int64_t p = 0; p < kc; p++)
+                dst[p * mr + r] = src[p];
+        }
+    } else {
+        for (int64_t p = 0; p < kc; p++) {
+            const T *restrict src = j->a + (pc + p) * j->lda + i0;
+            for (int r = 0; r < rows; r++)
+                dst[p * mr + r] = src[r];
+        }
+    }
+    /* zero rows past the edge so the kernel's extra lanes add nothing */
+    for (int r = rows; r < mr; r++)
+        for (int64_t p = 0; p < kc; p++)
+            dst[p * mr + r] = 0;
+}
+
+static void FN(pack_b_panel)(FN(gemm_job) *j, int64_t q, int64_t pc, int64_t kc,
+                             T *restrict dst)
+{
+    const int nr = j->cfg->nr;
+    int64_t j0 = j->jc + q * nr;
+    int cols = (int)(j->n - j0 < nr ? j->n - j0 : nr);
+    if (j->cfg->pack_b) {
+        j->cfg->pack_b(j->tb, j->b, j->ldb, j0, cols, pc, kc, dst);
+        return;
+    }
+    if (!j->tb) {
+        for (int64_t p = 0; p < kc; p++) {
+            const T *restrict src = j->b + (pc + p) * j->ldb + j0;
+            T *restrict d = dst + p * nr;
+            int cc = 0;
+            for (; cc < cols; cc++)
+                d[cc] = src[cc];
+            for (; cc < nr; cc++)
+                d[cc] = 0;
+        }
+    } else {
+        for (int cc = 0; cc < cols; cc++) {
+            const T *restrict src = j->b + (j0 + cc) * j->ldb + pc;
+            for (int64_t p = 0; p < kc; p++)
+                dst[p * nr + cc] = src[p];
+        }
+        for (int cc = cols; cc < nr; cc++)
+            for (int64_t p = 0; p < kc; p++)
+                dst[p * nr + cc] = 0;
+    }
+}
+
+/* Task t packs PACK_GROUP micro-panels of A, all K. */
 static void FN(pack_a_task)(void *vctx, int64_t t, int worker)
 {
     (void)worker;
     FN(gemm_job) *j = vctx;
-    const int mr = j->cfg->mr;
-    int64_t npanels = (j->mb + mr - 1) / mr;
-    int64_t p0 = t * PACK_GROUP, p1 = p0 + PACK_GROUP < npanels ? p0 + PACK_GROUP : npanels;
-    for (int64_t q = p0; q < p1; q++) {
-        T *restrict dst = j->ap + q * mr * j->kc;
-        int64_t i0 = j->ic0 + q * mr;
-        int rows = (int)(j->m - i0 < mr ? j->m - i0 : mr);
-        if (!j->ta) {
-            for (int r = 0; r < rows; r++) {
-                const T *restrict src = j->a + (i0 + r) * j->lda + j->pc;
-                for (int64_t p = 0; p < j->kc; p++)
-                    dst[p * mr + r] = src[p];
-            }
-        } else {
-            for (int64_t p = 0; p < j->kc; p++) {
-                const T *restrict src = j->a + (j->pc + p) * j->lda + i0;
-                for (int r = 0; r < rows; r++)
-                    dst[p * mr + r] = src[r];
-            }
-        }
-        /* zero rows past the edge so the kernel's extra lanes add nothing */
-        for (int r = rows; r < mr; r++)
-            for (int64_t p = 0; p < j->kc; p++)
-                dst[p * mr + r] = 0;
+    int64_t p0 = t * PACK_GROUP, p1 = p0 + PACK_GROUP < j->nap ? p0 + PACK_GROUP : j->nap;
+    for (int64_t pc = 0; pc < j->k; pc += j->cfg->kc) {
+        int64_t kc = j->k - pc < j->cfg->kc ? j->k - pc : j->cfg->kc;
+        for (int64_t q = p0; q < p1; q++)
+            FN(pack_a_panel)(j, q, pc, kc);
     }
 }
 
-static void FN(pack_b_task)(void *vctx, int64_t t, int worker)
-{
-    (void)worker;
-    FN(gemm_job) *j = vctx;
-    const int nr = j->cfg->nr;
-    int64_t npanels = (j->nc + nr - 1) / nr;
-    int64_t p0 = t * PACK_GROUP, p1 = p0 + PACK_GROUP < npanels ? p0 + PACK_GROUP : npanels;
-    for (int64_t q = p0; q < p1; q++) {
-        T *restrict dst = j->bp + q * nr * j->kc;
-        int64_t j0 = j->jc + q * nr;
-        int cols = (int)(j->n - j0 < nr ? j->n - j0 : nr);
-        if (!j->tb) {
-            for (int64_t p = 0; p < j->kc; p++) {
-                const T *restrict src = j->b + (j->pc + p) * j->ldb + j0;
-                T *restrict d = dst + p * nr;
-                int cc = 0;
-                for (; cc < cols; cc++)
-                    d[cc] = src[cc];
-                for (; cc < nr; cc++)
-                    d[cc] = 0;
-            }
-        } else {
-            for (int cc = 0; cc < cols; cc++) {
-                const T *restrict src = j->b + (j0 + cc) * j->ldb + j->pc;
-                for (int64_t p = 0; p < j->kc; p++)
-                    dst[p * nr + cc] = src[p];
-            }
-            for (int cc = cols; cc < nr; cc++)
-                for (int64_t p = 0; p < j->kc; p++)
-                    dst[p * nr + cc] = 0;
-        }
-    }
-}
-
+/* One task: a range of rows x a group of B micro-panels, all K blocks in
+ * order, so every C element sees the same sequence of kernel calls whatever
+ * the split.  The task packs its group's K block of B into its own buffer
+ * (L2-sized: it is used right away by every row of the range, MC rows of
+ * packed A at a time). */
 static void FN(macro_tile_task)(void *vctx, int64_t t, int worker)
 {
-    (void)worker;
     FN(gemm_job) *j = vctx;
     const CFG *cfg = j->cfg;
     const int mr = cfg->mr, nr = cfg->nr;
-    int64_t ib = t / j->njb, jb = t % j->njb;
-    int64_t r0 = ib * cfg->mc, r1 = r0 + cfg->mc < j->mb ? r0 + cfg->mc : j->mb;
-    int64_t c0 = jb * j->jb, c1 = c0 + j->jb < j->nc ? c0 + j->jb : j->nc;
+    int64_t sb = t / j->njb, jb = t % j->njb;
+    int64_t nmc = (j->mb + cfg->mc - 1) / cfg->mc;
+    int64_t b0 = sb * nmc / j->nsb, b1 = (sb + 1) * nmc / j->nsb;
+    int64_t q0 = jb * j->nbp / j->njb, q1 = (jb + 1) * j->nbp / j->njb;
+    T *bw = j->bbuf + (size_t)worker * j->bbuf_elems;
     _Alignas(64) T tile[NZ_GEMM_MAX_TILE];
-    for (int64_t jr = c0; jr < c1; jr += nr) {
-        const T *bp = j->bp + (jr / nr) * nr * j->kc;
-        int ne = (int)(j->nc - jr < nr ? j->nc - jr : nr);
-        for (int64_t ir = r0; ir < r1; ir += mr) {
-            const T *ap = j->ap + (ir / mr) * mr * j->kc;
-            int me = (int)(j->mb - ir < mr ? j->mb - ir : mr);
-            T *c = j->c + (j->ic0 + ir) * j->ldc + j->jc + jr;
-            if (me == mr && ne == nr) {
-                cfg->kernel(j->kc, ap, bp, c, j->ldc, j->alpha, j->beta);
-                continue;
-            }
-            cfg->kernel(j->kc, ap, bp, tile, nr, (T)1, (T)0);
-            for (int r = 0; r < me; r++)
-                for (int cc = 0; cc < ne; cc++) {
-                    T v = j->alpha * tile[r * nr + cc];
-                    c[r * j->ldc + cc] = j->beta == 0 ? v : v + j->beta * c[r * j->ldc + cc];
+    for (int64_t pc = 0; pc < j->k; pc += cfg->kc) {
+        int64_t kc = j->k - pc < cfg->kc ? j->k - pc : cfg->kc;
+        T beta = pc == 0 ? j->beta : (T)1;
+        const T *apk = j->ap + pc * (j->nap * mr);
+        for (int64_t q = q0; q < q1; q++)
+            FN(pack_b_panel)(j, q, pc, kc, bw + (q - q0) * nr * kc);
+        for (int64_t ib = b0; ib < b1; ib++) {
+            int64_t r0 = ib * cfg->mc, r1 = r0 + cfg->mc < j->mb ? r0 + cfg->mc : j->mb;
+            for (int64_t q = q0; q < q1; q++) {
+                int64_t jr = q * nr;
+                const T *bp = bw + (q - q0) * nr * kc;
+                int ne = (int)(j->nc - jr < nr ? j->nc - jr : nr);
+                for (int64_t ir = r0; ir < r1; ir += mr) {
+                    const T *ap = apk + (ir / mr) * mr * kc;
+                    int me = (int)(j->mb - ir < mr ? j->mb - ir : mr);
+                    T *c = j->c + (j->ic0 + ir) * j->ldc + j->jc + jr;
+                    if (me == mr && ne == nr) {
+                        cfg->kernel(kc, ap, bp, c, j->ldc, j->alpha, beta);
+                        continue;
+                    }
+                    cfg->kernel(kc, ap, bp, tile, nr, (T)1, (T)0);
+                    for (int r = 0; r < me; r++)
+                        for (int cc = 0; cc < ne; cc++) {
+                            T v = j->alpha * tile[r * nr + cc];
+                            c[r * j->ldc + cc] = beta == 0 ? v : v + beta * c[r * j->ldc + cc];
+                        }
                 }
+            }
         }
     }
 }
@@ -139,19 +173,41 @@ static void FN(run_tasks)(nz_cpu_dev *dev, int parallel, int64_t n, nz_cpu_task_
             fn(ctx, t, 0);
 }
 
-/* Packing memory for an m x n x k product: the A strip and the B panel. */
-static size_t FN(gemm_scratch_bytes)(const CFG *cfg, int64_t m, int64_t n, int64_t k)
+/* Rows of a packed A strip and columns of a block of C: as many as the
+ * budget allows with all of K packed, at least one MC block / micro-panel. */
+static void FN(gemm_strip)(const CFG *cfg, int64_t m, int64_t n, int64_t k, int64_t *mbmax,
+                           int64_t *nbmax)
+{
+    int64_t kk = k > 0 ? k : 1;
+    int64_t mb = PACK_ELEMS / kk / cfg->mc * cfg->mc;
+    int64_t nb = PACK_ELEMS / kk / cfg->nr * cfg->nr;
+    mb = mb < cfg->mc ? cfg->mc : mb;
+    nb = nb < cfg->nr ? cfg->nr : nb;
+    int64_t mrows = (m + cfg->mr - 1) / cfg->mr * cfg->mr;
+    int64_t ncols = (n + cfg->nr - 1) / cfg->nr * cfg->nr;
+    *mbmax = mrows < mb ? mrows : mb;
+    *nbmax = ncols < nb ? ncols : nb;
+}
+
+/* Micro-panels in a column group at most. */
+#define GROUP_PANELS 8
+
+/* Elements of one worker's B buffer: a KC block of a column group. */
+static size_t FN(gemm_bbuf_elems)(const CFG *cfg, int64_t k)
 {
     int64_t kc = k < cfg->kc ? k : cfg->kc;
-    int64_t mrows = (m + cfg->mr - 1) / cfg->mr * cfg->mr;
-    int64_t mbmax = cfg->mc * MB_BLOCKS;
-    if (mrows > mbmax)
-        mrows = mbmax;
-    int64_t ncols = (n + cfg->nr - 1) / cfg->nr * cfg->nr;
-    if (ncols > cfg->nc)
-        ncols = cfg->nc;
-    size_t abytes = ((size_t)(mrows * kc) * sizeof(T) + 63) / 64 * 64;
-    return abytes + (size_t)(kc * ncols) * sizeof(T);
+    return ((size_t)(kc * GROUP_PANELS * cfg->nr) * sizeof(T) + 63) / 64 * 64 / sizeof(T);
+}
+
+/* Packing memory for an m x n x k product on `workers` threads: the A strip
+ * and a B buffer per worker. */
+static size_t FN(gemm_scratch_bytes)(const CFG *cfg, int64_t m, int64_t n, int64_t k,
+                                     int workers)
+{
+    int64_t mb, nb;
+    FN(gemm_strip)(cfg, m, n, k, &mb, &nb);
+    size_t abytes = ((size_t)(mb * k) * sizeof(T) + 63) / 64 * 64;
+    return abytes + (size_t)workers * FN(gemm_bbuf_elems)(cfg, k) * sizeof(T);
 }
 
 /* C = alpha*op(A)*op(B) + beta*C for one matrix; `scratch` holds
@@ -182,37 +238,39 @@ static void FN(gemm_one)(nz_cpu_dev *dev, int parallel, const CFG *cfg, void *sc
     job.ldc = ldc;
     job.m = m;
     job.n = n;
+    job.k = k;
     job.alpha = alpha;
-    int64_t kcmax = k < cfg->kc ? k : cfg->kc;
-    int64_t mrows = (m + cfg->mr - 1) / cfg->mr * cfg->mr;
-    int64_t mbmax = cfg->mc * MB_BLOCKS;
-    if (mrows > mbmax)
-        mrows = mbmax;
-    size_t abytes = ((size_t)(mrows * kcmax) * sizeof(T) + 63) / 64 * 64;
+    job.beta = beta;
+    int64_t mbmax, nbmax;
+    FN(gemm_strip)(cfg, m, n, k, &mbmax, &nbmax);
+    size_t abytes = ((size_t)(mbmax * k) * sizeof(T) + 63) / 64 * 64;
     job.ap = scratch;
-    job.bp = (T *)((char *)scratch + abytes);
-    /* Macro tiles of 8 micro-panels keep the B sliver hot across the row loop. */
-    job.jb = 8 * (int64_t)cfg->nr;
-    for (int64_t jc = 0; jc < n; jc += cfg->nc) {
-        job.jc = jc;
-        job.nc = n - jc < cfg->nc ? n - jc : cfg->nc;
-        job.njb = (job.nc + job.jb - 1) / job.jb;
-        for (int64_t pc = 0; pc < k; pc += cfg->kc) {
-            job.pc = pc;
-            job.kc = k - pc < cfg->kc ? k - pc : cfg->kc;
-            job.beta = pc == 0 ? beta : (T)1;
-            int64_t nbp = (job.nc + cfg->nr - 1) / cfg->nr;
-            FN(run_tasks)(dev, parallel, (nbp + PACK_GROUP - 1) / PACK_GROUP,
-                          FN(pack_b_task), &job);
-            for (int64_t ic0 = 0; ic0 < m; ic0 += mbmax) {
-                job.ic0 = ic0;
-                job.mb = m - ic0 < mbmax ? m - ic0 : mbmax;
-                int64_t nap = (job.mb + cfg->mr - 1) / cfg->mr;
-                FN(run_tasks)(dev, parallel, (nap + PACK_GROUP - 1) / PACK_GROUP,
-                              FN(pack_a_task), &job);
-                int64_t nib = (job.mb + cfg->mc - 1) / cfg->mc;
-                FN(run_tasks)(dev, parallel, nib * job.njb, FN(macro_tile_task), &job);
-            }
+    job.bbuf = (T *)((char *)scratch + abytes);
+    job.bbuf_elems = FN(gemm_bbuf_elems)(cfg, k);
+    int threads = parallel ? dev->threads : 1;
+    for (int64_t ic0 = 0; ic0 < m; ic0 += mbmax) {
+        job.ic0 = ic0;
+        job.mb = m - ic0 < mbmax ? m - ic0 : mbmax;
+        job.nap = (job.mb + cfg->mr - 1) / cfg->mr;
+        FN(run_tasks)(dev, parallel, (job.nap + PACK_GROUP - 1) / PACK_GROUP,
+                      FN(pack_a_task), &job);
+        int64_t nmc = (job.mb + cfg->mc - 1) / cfg->mc;
+        for (int64_t jc = 0; jc < n; jc += nbmax) {
+            job.jc = jc;
+            job.nc = n - jc < nbmax ? n - jc : nbmax;
+            job.nbp = (job.nc + cfg->nr - 1) / cfg->nr;
+            /* column groups of up to GROUP_PANELS micro-panels; with threads,
+             * enough tasks to balance them (split columns first: splitting
+             * rows repacks B) */
+            int64_t njb = (job.nbp + GROUP_PANELS - 1) / GROUP_PANELS, nsb = 1;
+            int64_t want = 4 * (int64_t)threads;
+            if (threads > 1 && njb < want)
+                njb = want < job.nbp ? want : job.nbp;
+            if (threads > 1 && njb * nsb < want)
+                nsb = (want + njb - 1) / njb < nmc ? (want + njb - 1) / njb : nmc;
+            job.njb = njb;
+            job.nsb = nsb;
+            FN(run_tasks)(dev, parallel, nsb * njb, FN(macro_tile_task), &job);
         }
     }
 }
@@ -245,7 +303,7 @@ static nz_status FN(gemm_batched)(nz_cpu_dev *dev, const CFG *cfg, const nz_gemm
                                   const T *a, const T *b, T *c)
 {
     double flops = 2.0 * (double)g->m * (double)g->n * (double)g->k;
-    size_t need = FN(gemm_scratch_bytes)(cfg, g->m, g->n, g->k);
+    size_t need = FN(gemm_scratch_bytes)(cfg, g->m, g->n, g->k, 1);
     int big = dev->threads > 1 && flops >= PARALLEL_FLOPS;
     if (!big && g->batch > 1 && dev->threads > 1) {
         /* many small products: one whole product per task */
@@ -257,6 +315,8 @@ static nz_status FN(gemm_batched)(nz_cpu_dev *dev, const CFG *cfg, const nz_gemm
         nz_cpu_pool_run(dev->pool, g->batch, FN(batch_task), &bj);
         return NZ_OK;
     }
+    if (big)
+        need = FN(gemm_scratch_bytes)(cfg, g->m, g->n, g->k, dev->threads);
     void *scratch = nz_cpu_scratch_get(dev, dev->threads, need);
     if (!scratch)
         return nz_error(NZ_ERR_NOMEM, "cpu gemm: out of memory for %zu bytes of packing buffers",
@@ -272,7 +332,7 @@ static nz_status FN(gemm_host)(nz_cpu_dev *dev, const CFG *cfg, int parallel, in
                                int64_t m, int64_t n, int64_t k, T alpha, const T *a,
                                int64_t lda, const T *b, int64_t ldb, T beta, T *c, int64_t ldc)
 {
-    size_t need = FN(gemm_scratch_bytes)(cfg, m, n, k);
+    size_t need = FN(gemm_scratch_bytes)(cfg, m, n, k, parallel ? dev->threads : 1);
     /* the shared slot: never called from inside a pool task */
     void *scratch = nz_cpu_scratch_get(dev, dev->threads, need);
     if (!scratch)
@@ -288,6 +348,7 @@ static nz_status FN(gemm_host)(nz_cpu_dev *dev, const CFG *cfg, int parallel, in
 #undef FN
 #undef CAT
 #undef CAT_
-#undef MB_BLOCKS
+#undef PACK_ELEMS
+#undef GROUP_PANELS
 #undef PACK_GROUP
 #undef PARALLEL_FLOPS

@@ -95,12 +95,110 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
     }
 }
 
+
+/* ---- packing (f32): masked loads and stores, in-register transposes ---- */
+
+/* out[c][r] = in[r][c] for a 16 x 16 block. */
+__attribute__((target("avx512f"), always_inline))
+static inline void transpose16(const __m512 in[16], __m512 out[16])
+{
+    __m512 t[16], u[16], v[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(in[2 * i], in[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(in[2 * i], in[2 * i + 1]);
+    }
+    /* u[4g + q]: within each 128-bit lane L, column 4L + q of rows 4g..4g+3 */
+    for (int g = 0; g < 4; g++) {
+        __m512d a0 = _mm512_castps_pd(t[4 * g]), a1 = _mm512_castps_pd(t[4 * g + 1]);
+        __m512d a2 = _mm512_castps_pd(t[4 * g + 2]), a3 = _mm512_castps_pd(t[4 * g + 3]);
+        u[4 * g + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, a2));
+        u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, a2));
+        u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, a3));
+        u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, a3));
+    }
+    /* v[8h + q]: lanes (col q|q+8 of rows 8h..8h+3, same of rows 8h+4..8h+7);
+     * v[8h + 4 + q]: the same for columns q+4 | q+12 */
+    for (int h = 0; h < 2; h++)
+        for (int q = 0; q < 4; q++) {
+            v[8 * h + q] = _mm512_shuffle_f32x4(u[8 * h + q], u[8 * h + 4 + q], 0x88);
+            v[8 * h + 4 + q] = _mm512_shuffle_f32x4(u[8 * h + q], u[8 * h + 4 + q], 0xDD);
+        }
+    for (int q = 0; q < 4; q++) {
+        out[q] = _mm512_shuffle_f32x4(v[q], v[8 + q], 0x88);
+        out[q + 8] = _mm512_shuffle_f32x4(v[q], v[8 + q], 0xDD);
+        out[q + 4] = _mm512_shuffle_f32x4(v[4 + q], v[12 + q], 0x88);
+        out[q + 12] = _mm512_shuffle_f32x4(v[4 + q], v[12 + q], 0xDD);
+    }
+}
+
+/* dst[p*w + off + r] = src[r*ld + p] for r < rows (zero for rows..15 of the
+ * block; only `keep` lanes stored), p < kc: a 16-row block transposed. */
+__attribute__((target("avx512f")))
+static void pack_transpose16(const float *src, int64_t ld, int rows, int64_t kc,
+                             float *restrict dst, int64_t w, __mmask16 keep)
+{
+    __m512 in[16], out[16];
+    for (int r = rows; r < 16; r++)
+        in[r] = _mm512_setzero_ps();
+    for (int64_t p = 0; p < kc; p += 16) {
+        int64_t left = kc - p;
+        __mmask16 km = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        for (int r = 0; r < rows; r++)
+            in[r] = _mm512_maskz_loadu_ps(km, src + r * ld + p);
+        transpose16(in, out);
+        int nq = left >= 16 ? 16 : (int)left;
+        for (int q = 0; q < nq; q++)
+            _mm512_mask_storeu_ps(dst + (p + q) * w, keep, out[q]);
+    }
+}
+
+__attribute__((target("avx512f")))
+static void pack_a_f32(int trans, const float *a, int64_t lda, int64_t i0, int rows,
+                       int64_t pc, int64_t kc, float *restrict dst)
+{
+    __mmask16 m = (__mmask16)((1u << rows) - 1);
+    if (trans) {
+        /* op(A) rows are A's columns: MR contiguous values per k step */
+        const float *src = a + pc * lda + i0;
+        for (int64_t p = 0; p < kc; p++)
+            _mm512_mask_storeu_ps(dst + p * MR, 0xFFF, _mm512_maskz_loadu_ps(m, src + p * lda));
+        return;
+    }
+    pack_transpose16(a + i0 * lda + pc, lda, rows, kc, dst, MR, 0xFFF);
+}
+
+__attribute__((target("avx512f")))
+static void pack_b_f32(int trans, const float *b, int64_t ldb, int64_t j0, int cols,
+                       int64_t pc, int64_t kc, float *restrict dst)
+{
+    if (!trans) {
+        const float *src = b + pc * ldb + j0;
+        __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+        __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF
+                     : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+        for (int64_t p = 0; p < kc; p++) {
+            _mm512_store_ps(dst + p * 32, _mm512_maskz_loadu_ps(m0, src + p * ldb));
+            _mm512_store_ps(dst + p * 32 + 16, _mm512_maskz_loadu_ps(m1, src + p * ldb + 16));
+        }
+        return;
+    }
+    /* op(B) columns are B's rows: transpose 16 of them at a time */
+    const float *src = b + j0 * ldb + pc;
+    for (int h = 0; h < 2; h++) {
+        int n = cols - 16 * h;
+        n = n < 0 ? 0 : n > 16 ? 16 : n;
+        pack_transpose16(src + 16 * h * ldb, ldb, n, kc, dst + 16 * h, 32, 0xFFFF);
+    }
+}
+
 /* KC x NR of B (32 KiB f32) stays in L1/L2; MC x KC of A in L2. */
-const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {MR, 32, 16 * MR, 256, 4096, kernel_f32};
-const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {MR, 16, 8 * MR, 256, 2048, kernel_f64};
+const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {MR, 32, 16 * MR, 256, 4096, kernel_f32,
+                                           pack_a_f32, pack_b_f32};
+const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {MR, 16, 8 * MR, 256, 2048, kernel_f64,
+                                           NULL, NULL};
 
 #else
 /* Not x86-64: the driver never selects these. */
-const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {0, 0, 0, 0, 0, 0};
-const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {0, 0, 0, 0, 0, 0};
+const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {0, 0, 0, 0, 0, 0, NULL, NULL};
+const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {0, 0, 0, 0, 0, 0, NULL, NULL};
 #endif

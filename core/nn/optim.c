@@ -2,19 +2,7 @@
  * parameter (nz_sgd_update / nz_adam_update). */
 #include <stdlib.h>
 
-#include "nazo/nn.h"
-
-enum { OPT_SGD, OPT_ADAM };
-
-struct nz_optimizer {
-    int kind;
-    double lr, momentum, weight_decay, beta1, beta2, eps;
-    int nesterov, decoupled;
-    int64_t t;
-    size_t n;
-    nz_param **params;
-    nz_tensor **m, **v; /* SGD: v = velocity (when momentum > 0); Adam: moments */
-};
+#include "optim_internal.h"
 
 void nz_optimizer_free(nz_optimizer *o)
 {

@@ -11,7 +11,9 @@
  * (metrics.csv, run.log) skip them between periodic durable writes, which
  * still protects them from a killed process (the rename is atomic and the
  * page cache survives) and bounds what a power loss can take. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,4 +107,27 @@ nz_status nz_write_file_replace(const char *dir, const char *name, const void *d
 out:
     close(dfd);
     return s;
+}
+
+/* A kill in the instant between linking the hidden temporary name and the
+ * rename leaves ".NAME.tmp-PID-N" behind: complete data that never became
+ * the file.  Resuming removes such leftovers of processes that are gone. */
+nz_status nz_remove_stale_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return nz_error(NZ_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *mark = e->d_name[0] == '.' ? strstr(e->d_name, ".tmp-") : NULL;
+        if (!mark) continue;
+        long pid = strtol(mark + 5, NULL, 10);
+        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) == 0) continue; /* still writing */
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path) {
+            nz_debug("run", "removing stale temporary file %s", path);
+            unlink(path);
+        }
+    }
+    closedir(d);
+    return NZ_OK;
 }

@@ -157,14 +157,15 @@ nz_status nz_run_rewrite_locked(nz_run *r, const char *name, const nz_buf *b, do
     return NZ_OK;
 }
 
-nz_status nz_run_create(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
-                        uint64_t seed, const char *out_dir, const nz_params *params,
-                        const char *command_line, nz_run **out)
+/* The checks nz_run_create and nz_run_reopen share. */
+static nz_status check_run_args(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
+                                const char *out_dir, const nz_params *params, nz_run **out,
+                                const char *fn)
 {
     if (out) *out = NULL;
     if (!ctx || !experiment || !dev || !out_dir || !params || !out)
-        return nz_error(NZ_ERR_INVALID, "nz_run_create: NULL argument; pass a context, an experiment, "
-                        "a device, a directory, parameters and a result pointer");
+        return nz_error(NZ_ERR_INVALID, "%s: NULL argument; pass a context, an experiment, "
+                        "a device, a directory, parameters and a result pointer", fn);
     if (experiment->kind != NZ_PLUGIN_EXPERIMENT || !experiment->table)
         return nz_error(NZ_ERR_INVALID, "plugin '%s' is not an experiment; see nazo experiments",
                         experiment->name);
@@ -173,18 +174,22 @@ nz_status nz_run_create(nz_context *ctx, const nz_plugin_desc *experiment, nz_de
         return nz_error(NZ_ERR_INVALID, "experiment '%s' has no run function; fix the plugin",
                         experiment->name);
     if (params->decls != iface->params)
-        return nz_error(NZ_ERR_INVALID, "the parameters given to nz_run_create belong to '%s', not '%s'; "
-                        "create them from this experiment's declarations", params->experiment,
+        return nz_error(NZ_ERR_INVALID, "the parameters given to %s belong to '%s', not '%s'; "
+                        "create them from this experiment's declarations", fn, params->experiment,
                         experiment->name);
-    nz_status s = nz_run_check_out_dir(out_dir);
-    if (s != NZ_OK) return s;
+    return NZ_OK;
+}
 
+static nz_status run_alloc(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
+                           uint64_t seed, const char *out_dir, const nz_params *params,
+                           const char *command_line, nz_run **out)
+{
     nz_run *r = calloc(1, sizeof *r);
     if (!r) return nz_error(NZ_ERR_NOMEM, "out of memory creating a run");
     pthread_mutex_init(&r->lock, NULL);
     r->ctx = ctx;
     r->desc = experiment;
-    r->iface = iface;
+    r->iface = experiment->table;
     r->dev = dev;
     r->seed = seed;
     r->status = "created";
@@ -197,18 +202,53 @@ nz_status nz_run_create(nz_context *ctx, const nz_plugin_desc *experiment, nz_de
     r->params = nz_params_copy(params);
     r->summary = json_object();
     if (!r->dir || (command_line && !r->command_line) || !r->params || !r->summary) {
-        s = r->params ? nz_error(NZ_ERR_NOMEM, "out of memory creating a run") : NZ_ERR_NOMEM;
-        goto fail;
+        nz_status s = r->params ? nz_error(NZ_ERR_NOMEM, "out of memory creating a run") : NZ_ERR_NOMEM;
+        nz_run_free(r);
+        return s;
     }
     /* Strip trailing slashes so that file paths read cleanly. */
     for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--) r->dir[n - 1] = '\0';
-    if ((s = make_dirs(r->dir)) != NZ_OK) goto fail;
-    if ((s = write_params_json(r)) != NZ_OK) goto fail;
     *out = r;
     return NZ_OK;
-fail:
-    nz_run_free(r);
-    return s;
+}
+
+nz_status nz_run_create(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
+                        uint64_t seed, const char *out_dir, const nz_params *params,
+                        const char *command_line, nz_run **out)
+{
+    nz_status s = check_run_args(ctx, experiment, dev, out_dir, params, out, "nz_run_create");
+    if (s != NZ_OK) return s;
+    if ((s = nz_run_check_out_dir(out_dir)) != NZ_OK) return s;
+    nz_run *r;
+    if ((s = run_alloc(ctx, experiment, dev, seed, out_dir, params, command_line, &r)) != NZ_OK) return s;
+    if ((s = make_dirs(r->dir)) != NZ_OK || (s = write_params_json(r)) != NZ_OK) {
+        nz_run_free(r);
+        return s;
+    }
+    *out = r;
+    return NZ_OK;
+}
+
+nz_status nz_run_reopen(nz_context *ctx, const nz_plugin_desc *experiment, nz_device *dev,
+                        uint64_t seed, const char *dir, const nz_params *params,
+                        const char *command_line, nz_run **out)
+{
+    nz_status s = check_run_args(ctx, experiment, dev, dir, params, out, "nz_run_reopen");
+    if (s != NZ_OK) return s;
+    if ((s = nz_run_check_resume_dir(dir)) != NZ_OK) return s;
+    if ((s = nz_remove_stale_temps(dir)) != NZ_OK) return s;
+    nz_run *r;
+    if ((s = run_alloc(ctx, experiment, dev, seed, dir, params, command_line, &r)) != NZ_OK) return s;
+    r->resuming = 1;
+    /* run.log continues where the stopped process left it. */
+    if ((s = nz_run_load_text(r->dir, "run.log", &r->log)) != NZ_OK) {
+        nz_run_free(r);
+        return s;
+    }
+    nz_run_log(r, "resuming on %s (%s): %s", nz_device_id(dev), nz_device_get_info(dev)->name,
+               command_line ? command_line : "(no command line)");
+    *out = r;
+    return NZ_OK;
 }
 
 nz_status nz_run_execute(nz_run *r)
@@ -271,3 +311,75 @@ nz_device *nz_run_device(nz_run *r) { return r ? r->dev : NULL; }
 nz_context *nz_run_context(nz_run *r) { return r ? r->ctx : NULL; }
 uint64_t nz_run_seed(nz_run *r) { return r ? r->seed : 0; }
 const char *nz_run_dir(nz_run *r) { return r ? r->dir : NULL; }
+int nz_run_resuming(nz_run *r) { return r ? r->resuming : 0; }
+
+/* ---- metrics saved with a checkpoint ---- */
+
+char *nz_run_metrics_text(nz_run *r)
+{
+    if (!r) {
+        nz_error(NZ_ERR_INVALID, "nz_run_metrics_text: NULL run");
+        return NULL;
+    }
+    pthread_mutex_lock(&r->lock);
+    char *text = malloc(r->metrics.len + 1);
+    if (text) {
+        if (r->metrics.len) memcpy(text, r->metrics.data, r->metrics.len);
+        text[r->metrics.len] = '\0';
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (!text) nz_error(NZ_ERR_NOMEM, "out of memory copying metrics.csv");
+    return text;
+}
+
+/* Fields of one line (commas + 1); -1 for a line with a quote. */
+static int count_fields(const char *line, size_t len)
+{
+    int n = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (line[i] == '"' || line[i] == '\r') return -1;
+        if (line[i] == ',') n++;
+    }
+    return n;
+}
+
+nz_status nz_run_metrics_restore(nz_run *r, const char *text)
+{
+    if (!r || !text) return nz_error(NZ_ERR_INVALID, "nz_run_metrics_restore: need a run and text");
+    size_t len = strlen(text);
+    const char *nl = strchr(text, '\n');
+    if (!nl || nl == text || text[len - 1] != '\n')
+        return nz_error(NZ_ERR_INVALID, "saved metrics for run %s are not a CSV header and rows; the "
+                        "checkpoint is damaged", r->dir);
+    int ncols = count_fields(text, (size_t)(nl - text));
+    for (const char *line = nl + 1; ncols > 0 && *line;) {
+        const char *end = strchr(line, '\n');
+        if (count_fields(line, (size_t)(end - line)) != ncols) ncols = -1;
+        line = end + 1;
+    }
+    if (ncols <= 0)
+        return nz_error(NZ_ERR_INVALID, "saved metrics for run %s have rows that do not match the header; "
+                        "the checkpoint is damaged", r->dir);
+    pthread_mutex_lock(&r->lock);
+    nz_status s = NZ_OK;
+    if (r->ncols)
+        s = nz_error(NZ_ERR_INVALID, "metrics columns of run %s are already declared; restore them "
+                     "instead of declaring them", r->dir);
+    nz_buf old = r->metrics;
+    if (s == NZ_OK) {
+        memset(&r->metrics, 0, sizeof r->metrics);
+        s = nz_buf_printf(&r->metrics, "%s", text);
+        if (s == NZ_OK)
+            s = nz_run_rewrite_locked(r, "metrics.csv", &r->metrics, &r->metrics_synced,
+                                      &r->metrics_dirty, 1);
+        if (s == NZ_OK) {
+            r->ncols = ncols;
+            nz_buf_free(&old);
+        } else {
+            nz_buf_free(&r->metrics);
+            r->metrics = old;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}

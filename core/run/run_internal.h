@@ -49,10 +49,14 @@ struct nz_run {
     int tty;                    /* stderr is a terminal: draw a bar */
     int bar_open;               /* a bar is on the current line */
     double last_progress;       /* when the last bar/line was drawn */
+
+    int resuming;               /* opened by nz_run_reopen (--resume) */
 };
 
 /* nz_write_file_atomic, with the fsyncs only when `durable`: still atomic
  * for a killed process, durable across power loss only when asked. */
+/* Remove hidden temporary files left by a killed writer (see atomic.c). */
+nz_status nz_remove_stale_temps(const char *dir);
 nz_status nz_write_file_replace(const char *dir, const char *name, const void *data, size_t bytes,
                                 int durable);
 
@@ -74,6 +78,12 @@ json_t *nz_run_seed_json(uint64_t seed);
 int nz_run_summary_key_reserved(const char *key);
 /* summary.json with the current status; the lock must be held. */
 nz_status nz_run_summary_write_locked(nz_run *r);
+
+/* Resuming (outdir.c): DIR must be an
+ * existing run directory holding params.json. */
+nz_status nz_run_check_resume_dir(const char *dir);
+/* Append dir/name to b when the file exists (a missing file is no error). */
+nz_status nz_run_load_text(const char *dir, const char *name, nz_buf *b);
 
 /* Signal handling around the experiment's run function. */
 void nz_run_signals_install(void);

@@ -11,5 +11,6 @@
 #include "nazo/experiment.h"
 #include "nazo/data.h"
 #include "nazo/nn.h"
+#include "nazo/checkpoint.h"
 
 #endif

@@ -201,4 +201,23 @@ nz_status nz_accuracy(const nz_tensor *logits, const nz_tensor *labels, double *
 #ifdef __cplusplus
 }
 #endif
+
+/* ---- optimizer state (for checkpoints; see nazo/checkpoint.h) ----------- */
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* "sgd" or "adam". */
+const char *nz_optimizer_kind(const nz_optimizer *o);
+size_t nz_optimizer_param_count(const nz_optimizer *o);
+/* State tensors per parameter: SGD 1 with momentum (velocity) else 0;
+ * Adam 2 (first and second moments, in that order). */
+size_t nz_optimizer_state_slots(const nz_optimizer *o);
+/* The optimizer's own state tensor (same shape and device as the
+ * parameter); NULL with a message for an index out of range. */
+nz_tensor *nz_optimizer_state(nz_optimizer *o, size_t param, size_t slot);
+/* Restore the step count (Adam's bias correction depends on it). */
+nz_status nz_optimizer_set_steps(nz_optimizer *o, int64_t steps);
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -52,14 +52,31 @@ typedef nz_status (*nz_bench_fn)(void *arg);
 
 typedef struct nz_bench_timing {
     double min_seconds; /* each timed run lasts at least this long */
-    int runs;           /* the median of this many runs is reported */
+    int runs;           /* the best of this many runs is reported */
 } nz_bench_timing;
 
-/* Warm up, choose a repetition count so that one run lasts min_seconds,
- * then time `runs` runs of that many calls, each followed by `sync` (may be
- * NULL) before the clock stops.  *seconds = median time per call. */
-nz_status nz_bench_time(nz_bench_fn call, nz_bench_fn sync, void *arg,
-                        const nz_bench_timing *t, double *seconds);
+/* One side of a row (nazo, or its reference), set up by a provider below. */
+typedef struct nz_bench_side {
+    nz_bench_fn call;            /* one repetition */
+    nz_bench_fn sync;            /* waits for queued work; may be NULL */
+    void (*before)(void *arg);   /* before each timed batch, off the clock; may be NULL */
+    void (*after)(void *arg);    /* after each timed batch, off the clock; may be NULL */
+    void (*cleanup)(void *arg);  /* frees arg */
+    void *arg;
+    double work;                 /* FLOPs or bytes per call */
+    long reps;                   /* calls per run, from calibration */
+    double best;                 /* seconds per call in the fastest run */
+} nz_bench_side;
+
+/* Warm up, then choose reps so that one run lasts min_seconds. */
+nz_status nz_bench_calibrate(nz_bench_side *sd, const nz_bench_timing *t);
+/* One timed run of reps calls, then sync, before the clock stops. */
+nz_status nz_bench_run(nz_bench_side *sd);
+/* Calibrate each side, then t->runs rounds of one run of every side in turn. */
+nz_status nz_bench_compare(nz_bench_side *const *sides, size_t n, const nz_bench_timing *t);
+/* work / best, in G units per second; NAN when not measured. */
+double nz_bench_rate(const nz_bench_side *sd);
+void nz_bench_side_free(nz_bench_side *sd);
 
 /* ---- small helpers ---- */
 double nz_bench_now(void);
@@ -69,23 +86,19 @@ float *nz_bench_floats(size_t count);
 void nz_bench_fill(float *x, size_t count, uint64_t seed);
 /* "AMD EPYC ..." from /proc/cpuinfo, or "unknown CPU". */
 void nz_bench_cpu_model(char *buf, size_t len);
+/* The 1-minute load average from /proc/loadavg, or -1. */
+double nz_bench_loadavg(void);
 
-/* ---- the measurements; rates in units of nz_bench_case_unit() ---- */
-nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c,
-                             const nz_bench_timing *t, double *rate);
-nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c,
-                                const nz_bench_timing *t, double *rate);
-/* a[i] = b[i] + s*c[i] over `count` floats on `threads` pthreads, in GB/s. */
-nz_status nz_bench_triad(int64_t count, int threads, const nz_bench_timing *t, double *rate);
+/* ---- the providers: each fills a side, or fails with a message ---- */
+nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd);
+nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd);
+/* a[i] = b[i] + s*c[i] over `count` floats on `threads` pthreads; work in bytes. */
+nz_status nz_bench_triad(int64_t count, int threads, nz_bench_side *sd);
 
 /* OpenBLAS SGEMM on the host; NZ_ERR_UNSUPPORTED when built without it. */
 int nz_bench_blas_available(void);
-const char *nz_bench_blas_config(void); /* "OpenBLAS 0.3.21 ... (Zen)" or "none" */
-nz_status nz_bench_blas_gemm(const nz_bench_case *c, int threads, const nz_bench_timing *t,
-                             double *rate);
-/* OpenBLAS worker threads spin for a while after a call; waiting lets them
- * go to sleep so that they do not steal a core from the next measurement. */
-void nz_bench_blas_quiesce(void);
+const char *nz_bench_blas_config(void); /* "OpenBLAS 0.3.21 ... Haswell ..." or "none ..." */
+nz_status nz_bench_blas_gemm(const nz_bench_case *c, int threads, nz_bench_side *sd);
 
 /* ---- results ---- */
 typedef struct nz_bench_row {
@@ -100,6 +113,7 @@ typedef struct nz_bench_report {
     const char *blas_config;
     char cpu_model[128];
     int online_cpus;
+    double loadavg;     /* when the run started */
     const nz_bench_timing *timing;
     const nz_bench_row *rows;
     size_t nrows;
@@ -110,6 +124,8 @@ double nz_bench_ratio(const nz_bench_row *r);          /* NAN when not comparabl
 void nz_bench_print_table(const nz_bench_report *rep);
 /* Which rows meet the performance targets (docs/PERFORMANCE.md). */
 void nz_bench_print_targets(const nz_bench_report *rep);
+/* Before any work: the directory of `path` exists and is writable. */
+nz_status nz_bench_check_out(const char *path);
 /* CSV or JSON, written to a temporary file and renamed into place. */
 nz_status nz_bench_write(const nz_bench_report *rep, const char *path, int json);
 

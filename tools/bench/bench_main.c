@@ -1,10 +1,11 @@
-/* `nazo bench`: parse, measure every (case, thread count) on the device and
- * against the host references, then print and save the table.
+/* `nazo bench`: parse, measure every shape on the device next to its host
+ * reference for every thread count, then print and save the table.
  *
- * Order matters on a small machine: for each thread count, all nazo rows run
- * first in a context of their own, then the triad, then OpenBLAS (whose
- * workers keep spinning after a call and would steal a core from whatever
- * runs next; we wait for them to sleep before the next thread count). */
+ * Each thread count gets a context of its own, open for the whole run,
+ * because the CPU backend reads NAZO_CPU_THREADS when it opens a device.
+ * For one shape, all its sides (nazo and reference, every thread count) are
+ * timed in turn (bench_timer.c), so that ratios and scalings compare numbers
+ * taken on the same machine state. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +29,13 @@ static int fail(int rc, const char *what)
     return rc;
 }
 
-static void progress(const nz_bench_row *r, const char *side)
+static void progress(const nz_bench_row *r)
 {
     if (!isatty(STDERR_FILENO))
         return;
     char shape[48];
     nz_bench_case_shape(r->c, shape, sizeof shape);
-    fprintf(stderr, "\r\033[K%s %s, %d thread%s: %s...", r->c->kind, shape, r->threads,
-            r->threads == 1 ? "" : "s", side);
+    fprintf(stderr, "\r\033[K%s %s...", r->c->kind, shape);
 }
 
 static void progress_done(void)
@@ -44,82 +44,90 @@ static void progress_done(void)
         fputs("\r\033[K", stderr);
 }
 
-/* The nazo rows of one thread count, on a device opened in a fresh context
- * with NAZO_CPU_THREADS set for it. */
-static int measure_nazo(const char *device_id, int threads, nz_bench_row *rows, size_t nrows,
-                        const nz_bench_timing *t)
+/* The reference side of a row: OpenBLAS for GEMM (none when the build has
+ * no OpenBLAS), the triad over as many floats for element-wise ops. */
+static nz_status reference_side(const nz_bench_row *r, nz_bench_side *sd)
+{
+    if (r->c->what != NZ_BENCH_GEMM)
+        return nz_bench_triad(r->c->m * r->c->n, r->threads, sd);
+    if (!nz_bench_blas_available())
+        return NZ_OK;
+    return nz_bench_blas_gemm(r->c, r->threads, sd);
+}
+
+typedef struct thread_dev {
+    int threads;
+    nz_context *ctx;
+    nz_device *dev;
+} thread_dev;
+
+/* Open the device in a fresh context with NAZO_CPU_THREADS=threads. */
+static int open_thread_dev(const char *device_id, int threads, thread_dev *td)
 {
     const char *prev = getenv("NAZO_CPU_THREADS");
     char *saved = prev ? strdup(prev) : NULL;
     char count[16];
     snprintf(count, sizeof count, "%d", threads);
     setenv("NAZO_CPU_THREADS", count, 1);
-    nz_context *ctx = nz_context_create();
-    nz_device *dev = NULL;
-    nz_status s = ctx ? nz_device_open(ctx, device_id, &dev) : NZ_ERR_NOMEM;
+    td->threads = threads;
+    td->ctx = nz_context_create();
+    td->dev = NULL;
+    nz_status s = td->ctx ? nz_device_open(td->ctx, device_id, &td->dev) : NZ_ERR_NOMEM;
     /* The backend has read the variable; the caller's environment comes back. */
     if (saved)
         setenv("NAZO_CPU_THREADS", saved, 1);
     else
         unsetenv("NAZO_CPU_THREADS");
     free(saved);
-    if (s != NZ_OK) {
-        nz_context_free(ctx);
-        char what[96];
-        snprintf(what, sizeof what, "opening %s with %d threads", device_id, threads);
-        return fail(1, what);
-    }
-    for (size_t i = 0; i < nrows && s == NZ_OK; i++) {
-        nz_bench_row *r = &rows[i];
-        if (r->threads != threads)
-            continue;
-        progress(r, "nazo");
-        s = r->c->what == NZ_BENCH_GEMM ? nz_bench_nazo_gemm(dev, r->c, t, &r->nazo)
-                                        : nz_bench_nazo_eltwise(dev, r->c, t, &r->nazo);
-        if (s != NZ_OK) {
-            progress_done();
-            char what[128], shape[48];
-            nz_bench_case_shape(r->c, shape, sizeof shape);
-            snprintf(what, sizeof what, "%s %s on %s", r->c->kind, shape, device_id);
-            nz_context_free(ctx);
-            return fail(1, what);
-        }
-    }
-    nz_context_free(ctx);
-    return 0;
+    if (s == NZ_OK)
+        return 0;
+    nz_context_free(td->ctx);
+    td->ctx = NULL;
+    char what[96];
+    snprintf(what, sizeof what, "opening %s with %d threads", device_id, threads);
+    return fail(1, what);
 }
 
-/* The host references of one thread count. */
-static int measure_refs(int threads, nz_bench_row *rows, size_t nrows, const nz_bench_timing *t)
+/* The nt rows of one shape (one per thread count, in td's order). */
+static int measure_case(const thread_dev *td, int nt, const char *device_id, nz_bench_row *rows,
+                        const nz_bench_timing *t)
 {
-    double triad = NAN;
-    int64_t triad_count = 0;
-    int used_blas = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        nz_bench_row *r = &rows[i];
-        if (r->threads != threads || r->c->what == NZ_BENCH_GEMM)
-            continue;
-        /* One triad per thread count serves every element-wise row. */
-        if (triad_count == 0) {
-            triad_count = r->c->m * r->c->n;
-            progress(r, "triad");
-            if (nz_bench_triad(triad_count, threads, t, &triad) != NZ_OK)
-                return fail(1, "triad");
-        }
-        r->ref = triad;
+    nz_bench_side nazo[NZ_BENCH_MAX_THREAD_COUNTS] = {{0}};
+    nz_bench_side ref[NZ_BENCH_MAX_THREAD_COUNTS] = {{0}};
+    nz_bench_side *order[2 * NZ_BENCH_MAX_THREAD_COUNTS];
+    size_t n = 0;
+    nz_status s = NZ_OK;
+    const char *side = "nazo";
+    for (int i = 0; i < nt && s == NZ_OK; i++) {
+        side = "nazo";
+        s = rows[i].c->what == NZ_BENCH_GEMM ? nz_bench_nazo_gemm(td[i].dev, rows[i].c, &nazo[i])
+                                             : nz_bench_nazo_eltwise(td[i].dev, rows[i].c, &nazo[i]);
+        if (s != NZ_OK)
+            break;
+        order[n++] = &nazo[i];
+        side = nz_bench_ref_name(rows[i].c);
+        s = reference_side(&rows[i], &ref[i]);
+        if (s == NZ_OK && ref[i].call)
+            order[n++] = &ref[i];
     }
-    for (size_t i = 0; i < nrows && nz_bench_blas_available(); i++) {
-        nz_bench_row *r = &rows[i];
-        if (r->threads != threads || r->c->what != NZ_BENCH_GEMM)
-            continue;
-        progress(r, "OpenBLAS");
-        used_blas = 1;
-        if (nz_bench_blas_gemm(r->c, threads, t, &r->ref) != NZ_OK)
-            return fail(1, "OpenBLAS SGEMM");
+    if (s == NZ_OK) {
+        progress(&rows[0]);
+        side = "timing";
+        s = nz_bench_compare(order, n, t);
     }
-    if (used_blas && threads > 1)
-        nz_bench_blas_quiesce();
-    return 0;
+    for (int i = 0; i < nt; i++) {
+        rows[i].nazo = nz_bench_rate(&nazo[i]);
+        rows[i].ref = ref[i].call ? nz_bench_rate(&ref[i]) : NAN;
+        nz_bench_side_free(&nazo[i]);
+        nz_bench_side_free(&ref[i]);
+    }
+    if (s == NZ_OK)
+        return 0;
+    progress_done();
+    char what[160], shape[48];
+    nz_bench_case_shape(rows[0].c, shape, sizeof shape);
+    snprintf(what, sizeof what, "%s %s on %s (%s)", rows[0].c->kind, shape, device_id, side);
+    return fail(1, what);
 }
 
 static nz_bench_row *make_rows(const nz_bench_opts *o, size_t *nrows)
@@ -154,6 +162,8 @@ int nz_bench_main(nz_context *ctx, int argc, char **argv)
     if (s != NZ_OK)
         return fail(s == NZ_ERR_NOT_FOUND || s == NZ_ERR_INVALID ? 2 : 1, "--device");
     const nz_device_entry *e = nz_context_device_entry(ctx, entry);
+    if (o.out && nz_bench_check_out(o.out) != NZ_OK)
+        return fail(2, "--out");
 
     nz_bench_timing timing = {0.2, o.quick ? 3 : 5};
     size_t nrows = 0;
@@ -161,19 +171,26 @@ int nz_bench_main(nz_context *ctx, int argc, char **argv)
     if (!rows)
         return fail(1, "out of memory");
     nz_bench_report rep = {e->id, e->info.name, e->info.detail, nz_bench_blas_config(), "",
-                           (int)sysconf(_SC_NPROCESSORS_ONLN), &timing, rows, nrows};
+                           (int)sysconf(_SC_NPROCESSORS_ONLN), nz_bench_loadavg(), &timing,
+                           rows, nrows};
     nz_bench_cpu_model(rep.cpu_model, sizeof rep.cpu_model);
-    printf("device: %s (%s; %s)\nhost: %s, %d online CPUs\nOpenBLAS: %s\n"
-           "each value: median of %d runs, each run >= %.1f s\n",
+    printf("device: %s (%s; %s)\nhost: %s, %d online CPUs, load average %.2f\n"
+           "OpenBLAS: %s\neach value: best of %d runs, each run >= %.1f s\n",
            rep.device_id, rep.device_name, rep.device_detail, rep.cpu_model, rep.online_cpus,
-           rep.blas_config, timing.runs, timing.min_seconds);
+           rep.loadavg, rep.blas_config, timing.runs, timing.min_seconds);
+    if (rep.loadavg > 0.5 * rep.online_cpus)
+        printf("warning: the machine is busy (load %.2f on %d CPUs): rates will read low\n",
+               rep.loadavg, rep.online_cpus);
     fflush(stdout);
 
-    for (int t = 0; t < o.nthreads && rc == 0; t++) {
-        rc = measure_nazo(e->id, o.threads[t], rows, nrows, &timing);
-        if (rc == 0)
-            rc = measure_refs(o.threads[t], rows, nrows, &timing);
-    }
+    thread_dev td[NZ_BENCH_MAX_THREAD_COUNTS] = {{0}};
+    for (int t = 0; t < o.nthreads && rc == 0; t++)
+        rc = open_thread_dev(e->id, o.threads[t], &td[t]);
+    /* make_rows put the thread counts of one shape side by side. */
+    for (size_t i = 0; i < nrows && rc == 0; i += (size_t)o.nthreads)
+        rc = measure_case(td, o.nthreads, e->id, &rows[i], &timing);
+    for (int t = 0; t < o.nthreads; t++)
+        nz_context_free(td[t].ctx);
     progress_done();
     if (rc == 0) {
         nz_bench_print_table(&rep);

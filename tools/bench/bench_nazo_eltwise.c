@@ -1,5 +1,5 @@
-/* Element-wise throughput of a nazo device: a binary map (add), a unary map
- * (relu) and the fused SGD update, the memory-bound ops of a training step. */
+/* Element-wise ops on a nazo device: a binary map (add), a unary map (relu)
+ * and the fused SGD update, the memory-bound ops of a training step. */
 #include <stdlib.h>
 
 #include "bench_internal.h"
@@ -29,32 +29,40 @@ static nz_status elt_sync(void *arg)
     return nz_device_finish(((elt_job *)arg)->dev);
 }
 
-nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c,
-                                const nz_bench_timing *t, double *rate)
+static void elt_free(void *arg)
 {
-    elt_job j = {dev, c->what, NULL, NULL, NULL};
+    elt_job *j = arg;
+    if (!j)
+        return;
+    nz_tensor_free(j->x);
+    nz_tensor_free(j->y);
+    nz_tensor_free(j->z);
+    free(j);
+}
+
+nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd)
+{
     size_t count = (size_t)(c->m * c->n);
     int64_t shape[2] = {c->m, c->n};
+    elt_job *j = calloc(1, sizeof *j);
     float *host = nz_bench_floats(count);
-    if (!host)
-        return NZ_ERR_NOMEM;
-    nz_bench_fill(host, count, 3);
-    j.x = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
-    nz_bench_fill(host, count, 4);
-    j.y = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
-    free(host);
-    j.z = nz_tensor_zeros(dev, NZ_F32, 2, shape);
-    nz_status s;
-    if (j.x && j.y && j.z) {
-        double sec = 0.0;
-        s = nz_bench_time(elt_call, elt_sync, &j, t, &sec);
-        if (s == NZ_OK)
-            *rate = nz_bench_case_work(c) / sec * 1e-9;
-    } else {
-        s = nz_error_prefix(NZ_ERR_NOMEM, "allocating element-wise operands");
+    if (!j || !host) {
+        free(j);
+        free(host);
+        return nz_error(NZ_ERR_NOMEM, "bench: out of memory for %zu floats", count);
     }
-    nz_tensor_free(j.x);
-    nz_tensor_free(j.y);
-    nz_tensor_free(j.z);
-    return s;
+    *j = (elt_job){dev, c->what, NULL, NULL, NULL};
+    nz_bench_fill(host, count, 3);
+    j->x = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
+    nz_bench_fill(host, count, 4);
+    j->y = j->x ? nz_tensor_from_host(dev, NZ_F32, 2, shape, host) : NULL;
+    free(host);
+    j->z = j->y ? nz_tensor_zeros(dev, NZ_F32, 2, shape) : NULL;
+    if (!j->z) {
+        elt_free(j);
+        return nz_error_prefix(NZ_ERR_NOMEM, "allocating element-wise operands");
+    }
+    *sd = (nz_bench_side){elt_call, elt_sync, NULL, NULL, elt_free, j, nz_bench_case_work(c), 0,
+                          0.0};
+    return NZ_OK;
 }

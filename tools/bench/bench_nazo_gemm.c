@@ -1,5 +1,5 @@
-/* GEMM throughput of a nazo device through the public op front end,
- * nz_matmul, as an experiment would call it. */
+/* GEMM on a nazo device through the public op front end, nz_matmul, as an
+ * experiment would call it. */
 #include <stdlib.h>
 
 #include "bench_internal.h"
@@ -22,7 +22,19 @@ static nz_status gemm_sync(void *arg)
     return nz_device_finish(((gemm_job *)arg)->dev);
 }
 
-/* A tensor of rows x cols filled with nz_bench_fill(seed) values. */
+static void gemm_free(void *arg)
+{
+    gemm_job *j = arg;
+    if (!j)
+        return;
+    nz_tensor_free(j->a);
+    nz_tensor_free(j->b);
+    nz_tensor_free(j->c);
+    free(j);
+}
+
+/* A tensor of rows x cols holding nz_bench_fill(seed) values: the same data
+ * the OpenBLAS side multiplies. */
 static nz_tensor *filled(nz_device *dev, int64_t rows, int64_t cols, uint64_t seed)
 {
     size_t count = (size_t)(rows * cols);
@@ -36,25 +48,21 @@ static nz_tensor *filled(nz_device *dev, int64_t rows, int64_t cols, uint64_t se
     return t;
 }
 
-nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c,
-                             const nz_bench_timing *t, double *rate)
+nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd)
 {
-    gemm_job j = {dev, NULL, NULL, NULL, c->trans_a, c->trans_b};
-    nz_status s = NZ_ERR_NOMEM;
+    gemm_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return nz_error(NZ_ERR_NOMEM, "bench: out of memory");
+    *j = (gemm_job){dev, NULL, NULL, NULL, c->trans_a, c->trans_b};
     /* Stored shapes: op(A) is m x k, so A^T is stored k x m; likewise B. */
-    j.a = c->trans_a ? filled(dev, c->k, c->m, 1) : filled(dev, c->m, c->k, 1);
-    j.b = c->trans_b ? filled(dev, c->n, c->k, 2) : filled(dev, c->k, c->n, 2);
-    j.c = nz_tensor_zeros(dev, NZ_F32, 2, (int64_t[2]){c->m, c->n});
-    if (j.a && j.b && j.c) {
-        double sec = 0.0;
-        s = nz_bench_time(gemm_call, gemm_sync, &j, t, &sec);
-        if (s == NZ_OK)
-            *rate = nz_bench_case_work(c) / sec * 1e-9;
-    } else {
-        s = nz_error_prefix(NZ_ERR_NOMEM, "allocating GEMM operands");
+    j->a = c->trans_a ? filled(dev, c->k, c->m, 1) : filled(dev, c->m, c->k, 1);
+    j->b = j->a ? (c->trans_b ? filled(dev, c->n, c->k, 2) : filled(dev, c->k, c->n, 2)) : NULL;
+    j->c = j->b ? nz_tensor_zeros(dev, NZ_F32, 2, (int64_t[2]){c->m, c->n}) : NULL;
+    if (!j->c) {
+        gemm_free(j);
+        return nz_error_prefix(NZ_ERR_NOMEM, "allocating GEMM operands");
     }
-    nz_tensor_free(j.a);
-    nz_tensor_free(j.b);
-    nz_tensor_free(j.c);
-    return s;
+    *sd = (nz_bench_side){gemm_call, gemm_sync, NULL, NULL, gemm_free, j, nz_bench_case_work(c), 0,
+                          0.0};
+    return NZ_OK;
 }

@@ -95,9 +95,10 @@ static void write_json(FILE *f, const nz_bench_report *rep)
     json_str(f, rep->device_detail);
     fputs(",\n  \"cpu_model\": ", f);
     json_str(f, rep->cpu_model);
-    fprintf(f, ",\n  \"online_cpus\": %d,\n  \"openblas\": ", rep->online_cpus);
+    fprintf(f, ",\n  \"online_cpus\": %d,\n  \"load_average\": %.2f,\n  \"openblas\": ",
+            rep->online_cpus, rep->loadavg);
     json_str(f, rep->blas_config);
-    fprintf(f, ",\n  \"statistic\": \"median of %d runs, each >= %.2f s\",\n  \"rows\": [\n",
+    fprintf(f, ",\n  \"statistic\": \"best of %d runs, each >= %.2f s\",\n  \"rows\": [\n",
             rep->timing->runs, rep->timing->min_seconds);
     for (size_t i = 0; i < rep->nrows; i++) {
         const nz_bench_row *r = &rep->rows[i];
@@ -117,6 +118,23 @@ static void write_json(FILE *f, const nz_bench_report *rep)
         fprintf(f, "}%s\n", i + 1 < rep->nrows ? "," : "");
     }
     fputs("  ]\n}\n", f);
+}
+
+nz_status nz_bench_check_out(const char *path)
+{
+    /* The directory that will hold the temporary file and the result. */
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (access(dir, W_OK | X_OK) != 0)
+        return nz_error(NZ_ERR_IO, "cannot write %s: directory %s: %s", path, dir,
+                        strerror(errno));
+    return NZ_OK;
 }
 
 nz_status nz_bench_write(const nz_bench_report *rep, const char *path, int json)

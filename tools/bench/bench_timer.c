@@ -1,8 +1,13 @@
-/* Timing: warm-up, calibration to a minimum run length, median of runs.
- * The median rather than the best run: on a shared two-core machine the best
- * run rewards lucky scheduling, the median is what a training loop sees. */
+/* Timing: warm-up, calibration to a minimum run length, then runs of all
+ * the sides of one shape (nazo and its reference, for every thread count)
+ * taken in turn, best of each.
+ *
+ * In turn, so that every number of a shape sees the same machine: this box
+ * is shared, and load that comes and goes would otherwise land on one side
+ * of a ratio or one thread count of a scaling.  The best run rather than the median because other processes can
+ * only slow a run down, so the fastest run is the best estimate of what the
+ * code itself costs. */
 #include <math.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "bench_internal.h"
@@ -14,43 +19,40 @@ double nz_bench_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static nz_status run_reps(nz_bench_fn call, nz_bench_fn sync, void *arg, long reps,
-                          double *elapsed)
+static nz_status run_reps(nz_bench_side *sd, long reps, double *elapsed)
 {
+    if (sd->before)
+        sd->before(sd->arg);
     double t0 = nz_bench_now();
     for (long r = 0; r < reps; r++) {
-        nz_status s = call(arg);
+        nz_status s = sd->call(sd->arg);
         if (s != NZ_OK)
             return s;
     }
-    if (sync) {
-        nz_status s = sync(arg);
+    if (sd->sync) {
+        nz_status s = sd->sync(sd->arg);
         if (s != NZ_OK)
             return s;
     }
     *elapsed = nz_bench_now() - t0;
+    if (sd->after)
+        sd->after(sd->arg);
     return NZ_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-nz_status nz_bench_time(nz_bench_fn call, nz_bench_fn sync, void *arg,
-                        const nz_bench_timing *t, double *seconds)
+nz_status nz_bench_calibrate(nz_bench_side *sd, const nz_bench_timing *t)
 {
     double el = 0.0;
+    sd->best = INFINITY;
     /* The first call pays for page faults and lazy setup: never timed. */
-    nz_status s = run_reps(call, sync, arg, 1, &el);
+    nz_status s = run_reps(sd, 1, &el);
     if (s != NZ_OK)
         return s;
     /* Grow the repetition count until a batch is long enough (a quarter of a
      * run) for the clock and the sync to be negligible in the estimate. */
     long reps = 1;
     for (;;) {
-        s = run_reps(call, sync, arg, reps, &el);
+        s = run_reps(sd, reps, &el);
         if (s != NZ_OK)
             return s;
         if (el >= 0.25 * t->min_seconds || reps > (1L << 40))
@@ -59,18 +61,39 @@ nz_status nz_bench_time(nz_bench_fn call, nz_bench_fn sync, void *arg,
     }
     /* 10% margin so that no run falls short of min_seconds by jitter. */
     long need = (long)ceil(1.1 * t->min_seconds * (double)reps / (el > 0.0 ? el : 1e-9));
-    reps = need > reps ? need : reps;
-
-    double per_call[64];
-    int runs = t->runs < 1 ? 1 : t->runs > 64 ? 64 : t->runs;
-    for (int i = 0; i < runs; i++) {
-        s = run_reps(call, sync, arg, reps, &el);
-        if (s != NZ_OK)
-            return s;
-        per_call[i] = el / (double)reps;
-    }
-    qsort(per_call, (size_t)runs, sizeof per_call[0], cmp_double);
-    *seconds = runs % 2 ? per_call[runs / 2]
-                        : 0.5 * (per_call[runs / 2 - 1] + per_call[runs / 2]);
+    sd->reps = need > reps ? need : reps;
     return NZ_OK;
+}
+
+nz_status nz_bench_run(nz_bench_side *sd)
+{
+    double el = 0.0;
+    nz_status s = run_reps(sd, sd->reps, &el);
+    if (s == NZ_OK)
+        sd->best = fmin(sd->best, el / (double)sd->reps);
+    return s;
+}
+
+nz_status nz_bench_compare(nz_bench_side *const *sides, size_t n, const nz_bench_timing *t)
+{
+    nz_status s = NZ_OK;
+    for (size_t i = 0; s == NZ_OK && i < n; i++)
+        s = nz_bench_calibrate(sides[i], t);
+    for (int r = 0; s == NZ_OK && r < (t->runs < 1 ? 1 : t->runs); r++)
+        for (size_t i = 0; s == NZ_OK && i < n; i++)
+            s = nz_bench_run(sides[i]);
+    return s;
+}
+
+double nz_bench_rate(const nz_bench_side *sd)
+{
+    return isfinite(sd->best) && sd->best > 0.0 ? sd->work / sd->best * 1e-9 : NAN;
+}
+
+void nz_bench_side_free(nz_bench_side *sd)
+{
+    if (sd->cleanup)
+        sd->cleanup(sd->arg);
+    sd->arg = NULL;
+    sd->cleanup = NULL;
 }

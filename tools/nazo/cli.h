@@ -36,6 +36,7 @@ int nz_cmd_plugins(int argc, char **argv);
 int nz_cmd_experiments(int argc, char **argv);
 int nz_cmd_help(int argc, char **argv);
 int nz_cmd_run(int argc, char **argv);
+int nz_cmd_bench(int argc, char **argv);
 
 /* Subcommands that take no arguments reject extra ones. */
 int nz_cli_no_args(const char *cmd, int argc, char **argv);

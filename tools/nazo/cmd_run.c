@@ -15,11 +15,12 @@ typedef struct run_args {
     const char *device;      /* NULL: NAZO_DEVICE, else cpu */
     const char *out;         /* NULL: runs/<experiment>-<stamp> */
     const char *seed_text;   /* NULL: 0 */
+    const char *resume;      /* --resume DIR: continue that run */
     const char **sets;
     int nsets;
 } run_args;
 
-#define RUN_OPTIONS "--device, --set, --seed, --out"
+#define RUN_OPTIONS "--device, --set, --seed, --out, --resume"
 
 /* Returns -1 when parsed, else the exit status. */
 static int parse_args(int argc, char **argv, run_args *a)
@@ -29,6 +30,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         { "set", required_argument, NULL, 's' },
         { "seed", required_argument, NULL, 'S' },
         { "out", required_argument, NULL, 'o' },
+        { "resume", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -43,6 +45,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 's': a->sets[a->nsets++] = optarg; break;
         case 'S': a->seed_text = optarg; break;
         case 'o': a->out = optarg; break;
+        case 'R': a->resume = optarg; break;
         case 'h': nz_cli_usage(stdout); return NZ_EXIT_OK;
         case ':':
             return nz_cli_usage_error("option '%s' needs a value; see nazo --help", argv[optind - 1]);
@@ -50,6 +53,18 @@ static int parse_args(int argc, char **argv, run_args *a)
             return nz_cli_usage_error("unknown option '%s' for run; options: " RUN_OPTIONS,
                                       argv[optind - 1]);
         }
+    }
+    if (a->resume) {
+        /* The run continues with what params.json recorded: anything that
+         * would change it is refused rather than silently ignored. */
+        if (a->nsets || a->seed_text || a->out)
+            return nz_cli_usage_error("--resume continues a run with its recorded parameters and seed "
+                                      "in its own directory; drop %s", a->nsets ? "--set" :
+                                      a->seed_text ? "--seed" : "--out");
+        if (optind < argc) a->experiment = argv[optind];
+        if (optind + 1 < argc)
+            return nz_cli_usage_error("unexpected argument '%s' after --resume", argv[optind + 1]);
+        return -1;
     }
     if (optind >= argc) return -2; /* no experiment: listed by the caller */
     a->experiment = argv[optind];
@@ -71,6 +86,89 @@ static int parse_seed(const char *text, uint64_t *seed)
     return 1;
 }
 
+/* Run an opened run to its end and turn its status into the exit status. */
+static int execute(nz_run *run, nz_device *dev, const char *name, uint64_t seed, const char *dir,
+                   int resumed)
+{
+    fprintf(stderr, "nazo: %s %s on %s (%s), seed %llu, into %s\n", resumed ? "resuming" : "running",
+            name, nz_device_id(dev), nz_device_get_info(dev)->name, (unsigned long long)seed, dir);
+    nz_status s = nz_run_execute(run);
+    if (s == NZ_OK) {
+        fprintf(stderr, "nazo: done: %s\n", dir);
+        return NZ_EXIT_OK;
+    }
+    if (s == NZ_ERR_INTERRUPTED) {
+        nz_cli_failure("interrupted: %s; partial results in %s (continue with nazo run --resume %s)",
+                       nz_last_error(), dir, dir);
+        return NZ_EXIT_INTERRUPTED;
+    }
+    return nz_cli_failure("run failed: %s; partial results in %s", nz_last_error(), dir);
+}
+
+/* The device recorded in DIR/params.json ("cpu:0"), for a resume without
+ * --device; empty when it cannot be read (then the usual default applies). */
+static void recorded_device(const char *dir, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    char path[4096];
+    snprintf(path, sizeof path, "%s/params.json", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    /* params.json is ours: "device": {"id": "cpu:0", ... */
+    const char *d = strstr(text, "\"device\"");
+    const char *id = d ? strstr(d, "\"id\"") : NULL;
+    const char *q = id ? strchr(id + 4, '"') : NULL;
+    const char *e = q ? strchr(q + 1, '"') : NULL;
+    if (e && (size_t)(e - q - 1) < size) snprintf(buf, size, "%.*s", (int)(e - q - 1), q + 1);
+}
+
+static int resume_run(nz_context *ctx, const run_args *a)
+{
+    const nz_plugin_desc *exp;
+    nz_params *params = NULL;
+    nz_run *run = NULL;
+    uint64_t seed;
+    int rc;
+    if (nz_run_resume_read(ctx, a->resume, &exp, &params, &seed) != NZ_OK)
+        return nz_cli_usage_error("%s", nz_last_error());
+    if (a->experiment && strcmp(a->experiment, exp->name) != 0) {
+        rc = nz_cli_usage_error("--resume %s is a run of experiment '%s', not '%s'", a->resume, exp->name,
+                                a->experiment);
+        goto out;
+    }
+    char recorded[256];
+    recorded_device(a->resume, recorded, sizeof recorded);
+    const char *want = a->device ? a->device : recorded[0] ? recorded : NULL;
+    size_t entry;
+    if (nz_context_resolve_device(ctx, want, &entry) != NZ_OK) {
+        rc = nz_cli_usage_error("%s%s", nz_last_error(),
+                                a->device ? "" : " (the device the run used; pick one with --device)");
+        goto out;
+    }
+    nz_device *dev;
+    if (nz_device_open_entry(ctx, entry, &dev) != NZ_OK) {
+        rc = nz_cli_failure("cannot open device %s: %s", nz_context_device_entry(ctx, entry)->id,
+                            nz_last_error());
+        goto out;
+    }
+    char *cmdline = nz_cli_command_line(nz_cli_argc, nz_cli_argv);
+    nz_status s = nz_run_reopen(ctx, exp, dev, seed, a->resume, params, cmdline, &run);
+    free(cmdline);
+    if (s != NZ_OK) {
+        rc = nz_cli_failure("%s", nz_last_error());
+        goto out;
+    }
+    rc = execute(run, dev, exp->name, seed, a->resume, 1);
+out:
+    nz_run_free(run);
+    nz_params_free(params);
+    return rc;
+}
+
 int nz_cmd_run(int argc, char **argv)
 {
     run_args a = { 0 };
@@ -84,6 +182,10 @@ int nz_cmd_run(int argc, char **argv)
     ctx = nz_cli_context();
     if (!ctx) {
         rc = NZ_EXIT_FAILED;
+        goto out;
+    }
+    if (a.resume) {
+        rc = resume_run(ctx, &a);
         goto out;
     }
     char list[2048];
@@ -145,18 +247,7 @@ int nz_cmd_run(int argc, char **argv)
         rc = nz_cli_failure("%s", nz_last_error());
         goto out;
     }
-    fprintf(stderr, "nazo: running %s on %s (%s), seed %llu, into %s\n", exp->name, nz_device_id(dev),
-            nz_device_get_info(dev)->name, (unsigned long long)seed, out_dir);
-    nz_status s = nz_run_execute(run);
-    if (s == NZ_OK) {
-        fprintf(stderr, "nazo: done: %s\n", out_dir);
-        rc = NZ_EXIT_OK;
-    } else if (s == NZ_ERR_INTERRUPTED) {
-        rc = NZ_EXIT_INTERRUPTED;
-        nz_cli_failure("interrupted: %s; partial results in %s", nz_last_error(), out_dir);
-    } else {
-        rc = nz_cli_failure("run failed: %s; partial results in %s", nz_last_error(), out_dir);
-    }
+    rc = execute(run, dev, exp->name, seed, out_dir, 0);
 out:
     nz_run_free(run);
     nz_params_free(params);

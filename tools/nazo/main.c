@@ -15,10 +15,11 @@ static const struct {
     { "experiments", nz_cmd_experiments },
     { "help", nz_cmd_help },
     { "run", nz_cmd_run },
+    { "bench", nz_cmd_bench },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
-#define COMMAND_LIST "devices, plugins, experiments, help, run"
+#define COMMAND_LIST "devices, plugins, experiments, help, run, bench"
 
 int nz_cli_argc;
 char **nz_cli_argv;
