@@ -81,8 +81,12 @@ nz_status adv_train(nz_run *r, adv_model *m, adv_mode mode, const nz_dataset *tr
 /* ---- evaluation (adv_eval.c) ---- */
 
 /* Accuracy of m on the n rows of (x, y, y_host) under attack a (eps 0:
- * clean), in batches of the workspace's capacity. */
+ * clean), in batches of the workspace's capacity.  With `broken` (n flags,
+ * may be NULL) the rows fooled now are OR-ed in and *acc_nested gets the
+ * accuracy over rows never broken: called over ascending eps, an example
+ * broken at a smaller eps stays broken, since that perturbation lies inside
+ * every larger ball. */
 nz_status adv_eval(adv_work *w, const adv_model *m, adv_attack *a, nz_tensor *x, nz_tensor *y,
-                   const int32_t *y_host, double *acc);
+                   const int32_t *y_host, int32_t *broken, double *acc, double *acc_nested);
 
 #endif

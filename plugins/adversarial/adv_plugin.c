@@ -190,12 +190,18 @@ static nz_status adv_run(nz_run *r)
         if (s != NZ_OK) break;
         adv_attack clean = adv_eval_attack(&c, seed, i, 0, 0);
         clean.eps = 0.0;
-        s = adv_eval(&w, &models[i], &clean, xt, yt, test->y, &res.clean[i]);
+        s = adv_eval(&w, &models[i], &clean, xt, yt, test->y, NULL, &res.clean[i], NULL);
         if (s == NZ_OK)
             nz_run_log(r, "%s model: clean test accuracy %.4f (trained in %.1f s)",
                        adv_mode_name(res.model_mode[i]), res.clean[i], res.train_seconds[i]);
     }
 
+    /* Per model and attack, the test rows broken at some eps so far. */
+    int32_t *broken[ADV_MODES][2] = { { 0 } };
+    for (int i = 0; s == NZ_OK && i < res.nmodels; i++)
+        for (int a = 0; a < 2; a++)
+            if (!(broken[i][a] = calloc((size_t)test->n, sizeof(int32_t))))
+                s = nz_error(NZ_ERR_NOMEM, "adversarial: sweep");
     if (s == NZ_OK) s = adv_report_columns(r, &res);
     for (int k = 0; s == NZ_OK && k < c.n_eps; k++) {
         for (int i = 0; s == NZ_OK && i < res.nmodels; i++) {
@@ -204,12 +210,15 @@ static nz_status adv_run(nz_run *r)
                 break;
             }
             adv_attack f = adv_eval_attack(&c, seed, i, k, 0), p = adv_eval_attack(&c, seed, i, k, 1);
-            s = adv_eval(&w, &models[i], &f, xt, yt, test->y, &res.fgsm[i][k]);
-            if (s == NZ_OK) s = adv_eval(&w, &models[i], &p, xt, yt, test->y, &res.pgd[i][k]);
+            s = adv_eval(&w, &models[i], &f, xt, yt, test->y, broken[i][0], &res.fgsm_raw[i][k],
+                         &res.fgsm[i][k]);
             if (s == NZ_OK)
-                nz_run_log(r, "eps %.4f %-8s: FGSM %.4f  PGD-%d %.4f", c.eps_list[k],
-                           adv_mode_name(res.model_mode[i]), res.fgsm[i][k], c.eval_steps,
-                           res.pgd[i][k]);
+                s = adv_eval(&w, &models[i], &p, xt, yt, test->y, broken[i][1], &res.pgd_raw[i][k],
+                             &res.pgd[i][k]);
+            if (s == NZ_OK)
+                nz_run_log(r, "eps %.4f %-8s: FGSM %.4f  PGD-%d %.4f  (this eps alone: %.4f, %.4f)",
+                           c.eps_list[k], adv_mode_name(res.model_mode[i]), res.fgsm[i][k],
+                           c.eval_steps, res.pgd[i][k], res.fgsm_raw[i][k], res.pgd_raw[i][k]);
         }
         if (s == NZ_OK) s = adv_report_row(r, &c, &res, k);
         nz_run_progress(r, "eps sweep", k + 1, c.n_eps);
@@ -218,7 +227,11 @@ static nz_status adv_run(nz_run *r)
     if (s == NZ_OK) s = adv_report_grid(r, &c, mp, &w, xt, yt, test->y);
 
     if (have_work) adv_work_release(&w);
-    for (int i = 0; i < ADV_MODES; i++) nz_mlp_free(models[i].mlp);
+    for (int i = 0; i < ADV_MODES; i++) {
+        free(broken[i][0]);
+        free(broken[i][1]);
+        nz_mlp_free(models[i].mlp);
+    }
     nz_tensor_free(xt);
     nz_tensor_free(yt);
     nz_dataset_free(train);

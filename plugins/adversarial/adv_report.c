@@ -50,15 +50,18 @@ static int slot_of(const adv_results *res, adv_mode mode)
     return -1;
 }
 
-/* Accuracy never rises with eps, and PGD is never weaker than FGSM. */
-static void shape_checks(const adv_cfg *c, const adv_results *res, int *monotone, int *pgd_le_fgsm)
+/* PGD is never weaker than FGSM; and whether the attacks at each eps alone
+ * already give accuracies that never rise with eps (the reported curves do
+ * by construction; a rise in the raw ones shows where an attack missed). */
+static void shape_checks(const adv_cfg *c, const adv_results *res, int *monotone_raw, int *pgd_le_fgsm)
 {
-    *monotone = *pgd_le_fgsm = 1;
+    *monotone_raw = *pgd_le_fgsm = 1;
     for (int i = 0; i < res->nmodels; i++)
         for (int k = 0; k < c->n_eps; k++) {
             if (res->pgd[i][k] > res->fgsm[i][k]) *pgd_le_fgsm = 0;
-            if (k && (res->pgd[i][k] > res->pgd[i][k - 1] || res->fgsm[i][k] > res->fgsm[i][k - 1]))
-                *monotone = 0;
+            if (k && (res->pgd_raw[i][k] > res->pgd_raw[i][k - 1] ||
+                      res->fgsm_raw[i][k] > res->fgsm_raw[i][k - 1]))
+                *monotone_raw = 0;
         }
 }
 
@@ -126,6 +129,10 @@ nz_status adv_report_summary(nz_run *r, const adv_cfg *c, const adv_results *res
         put_array(f, res->fgsm[i], c->n_eps);
         fprintf(f, ", \"pgd\": ");
         put_array(f, res->pgd[i], c->n_eps);
+        fprintf(f, ", \"fgsm_this_eps_only\": ");
+        put_array(f, res->fgsm_raw[i], c->n_eps);
+        fprintf(f, ", \"pgd_this_eps_only\": ");
+        put_array(f, res->pgd_raw[i], c->n_eps);
         fputc('}', f);
     }
     fputc('}', f);
@@ -139,7 +146,7 @@ nz_status adv_report_summary(nz_run *r, const adv_cfg *c, const adv_results *res
     snprintf(checks, sizeof checks,
              "{\"standard_pgd_at_eps_le_0.15\": %s, \"pgd_trained_pgd_at_eps_ge_0.55\": %s, "
              "\"robust_gain_ge_45_points\": %s, \"clean_cost_4_to_12_points\": %s, "
-             "\"pgd_le_fgsm_everywhere\": %s, \"non_increasing_in_eps\": %s, "
+             "\"pgd_le_fgsm_everywhere\": %s, \"raw_non_increasing_in_eps\": %s, "
              "\"standard_near_0_at_eps_%.3g\": %s}",
              res->pgd[std][e] <= 0.15 ? "true" : "false", res->pgd[adv][e] >= 0.55 ? "true" : "false",
              gain >= 0.45 ? "true" : "false", cost >= 0.04 && cost <= 0.12 ? "true" : "false",
@@ -148,7 +155,7 @@ nz_status adv_report_summary(nz_run *r, const adv_cfg *c, const adv_results *res
     s = nz_run_summary_json(r, "checks", checks);
     nz_run_log(r, "at eps %g: standard clean %.4f PGD %.4f | PGD-trained clean %.4f PGD %.4f | "
                "clean cost %.1f points, robust gain %.1f points; PGD <= FGSM everywhere: %s; "
-               "non-increasing in eps: %s", c->eps, res->clean[std], res->pgd[std][e],
+               "single-eps attacks non-increasing in eps: %s", c->eps, res->clean[std], res->pgd[std][e],
                res->clean[adv], res->pgd[adv][e], 100 * cost, 100 * gain, pgd_le_fgsm ? "yes" : "no",
                monotone ? "yes" : "no");
     if (s == NZ_OK) s = nz_run_summary_write(r);

@@ -28,7 +28,10 @@ typedef struct adv_results {
     int nmodels;
     adv_mode model_mode[ADV_MODES];
     double clean[ADV_MODES];
+    /* Accuracy under the attack at each eps or any smaller one (reported),
+     * and under the attack at that eps alone (raw). */
     double fgsm[ADV_MODES][ADV_MAX_EPS], pgd[ADV_MODES][ADV_MAX_EPS];
+    double fgsm_raw[ADV_MODES][ADV_MAX_EPS], pgd_raw[ADV_MODES][ADV_MAX_EPS];
     double train_loss[ADV_MODES];
     double train_seconds[ADV_MODES];
 } adv_results;

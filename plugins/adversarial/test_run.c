@@ -113,6 +113,18 @@ int main(void)
         CHECK(json_array_size(json_object_get(t, "eps")) == 4, "tradeoff eps");
         CHECK(json_array_size(json_object_get(json_object_get(t, "fgsm_rs"), "pgd")) == 4, "fgsm_rs pgd");
         CHECK(json_is_object(json_object_get(s, "checks")), "no checks");
+        /* Reported curves: never above the single-eps attack, never rising. */
+        for (int m = 0; m < 3; m++) {
+            const char *names[3] = { "standard", "pgd", "fgsm_rs" };
+            json_t *mo = json_object_get(t, names[m]);
+            json_t *pg = json_object_get(mo, "pgd"), *raw = json_object_get(mo, "pgd_this_eps_only");
+            CHECK(json_array_size(raw) == 4, "%s: no single-eps PGD curve", names[m]);
+            for (size_t k = 0; k < json_array_size(pg) && k < json_array_size(raw); k++) {
+                double v = json_number_value(json_array_get(pg, k));
+                CHECK(v <= json_number_value(json_array_get(raw, k)) + 1e-12, "%s pgd above raw", names[m]);
+                if (k) CHECK(v <= json_number_value(json_array_get(pg, k - 1)) + 1e-12, "%s pgd rises", names[m]);
+            }
+        }
         json_t *g = json_object_get(s, "grid");
         CHECK(json_array_size(json_object_get(g, "labels")) == 4 &&
                   json_array_size(json_object_get(g, "pgd_adv_pred")) == 4,

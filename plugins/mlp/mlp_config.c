@@ -59,6 +59,6 @@ nz_status mlp_cfg_read(nz_run *r, mlp_cfg *cfg)
     cfg->scaling = nz_run_string(r, "scaling");
     cfg->data = nz_run_string(r, "data");
     cfg->train_size = nz_run_int(r, "train_size");
-    cfg->quick = nz_run_bool(r, "quick");
+    cfg->quick = strcmp(nz_run_string(r, "mode"), "quick") == 0;
     return NZ_OK;
 }

@@ -8,6 +8,7 @@ static const char *const inits[] = { "he_uniform", "he_normal", "glorot_uniform"
 static const char *const optimizers[] = { "sgd", "adam", NULL };
 static const char *const dtypes[] = { "f32", "f64", NULL };
 static const char *const scalings[] = { "auto", "scale01", "standardize", "none", NULL };
+static const char *const modes[] = { "quick", "full", NULL };
 static const char *const datas[] = { "fashion", "synthetic", NULL };
 
 static const nz_param_decl params[] = {
@@ -30,7 +31,7 @@ static const nz_param_decl params[] = {
     { "scaling", NZ_PARAM_CHOICE, "auto", 0, 0, scalings, "input scaling fitted on the training set (auto: scale01 for fashion, standardize for synthetic)" },
     { "data", NZ_PARAM_CHOICE, "fashion", 0, 0, datas, "Fashion-MNIST, or a synthetic 784-feature 10-class mixture" },
     { "train_size", NZ_PARAM_INT, "0", 0, 60000, NULL, "training examples (0: all; Fashion subsets are class-balanced)" },
-    { "quick", NZ_PARAM_BOOL, "false", 0, 0, NULL, "Fashion-MNIST: 6000 training and 1000 test examples" },
+    { "mode", NZ_PARAM_CHOICE, "quick", 0, 0, modes, "quick: 6000 training and 1000 test examples (Fashion-MNIST); full: all 60000 and 10000" },
     { NULL, 0, NULL, 0, 0, NULL, NULL },
 };
 

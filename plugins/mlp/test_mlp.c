@@ -291,7 +291,7 @@ static int test_same_curve(nz_context *ctx)
     for (int d = 0; d < 2; d++) {
         dir_path(dir[d], sizeof dir[d], devs[d]);
         const char *args[] = { "mlp", "--out", dir[d], "--device", devs[d], "--seed", "3", "--set", data,
-                               "--set", "quick=true", "--set", "max_steps=100",
+                               "--set", "mode=quick", "--set", "max_steps=100",
                                NULL };
         char *err = NULL;
         CHECK(run(args, 0, &err) == 0, "run on %s: %s", devs[d], err ? err : "");
