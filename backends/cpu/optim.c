@@ -16,46 +16,71 @@ typedef struct opt_job {
 #define ST(p, i, val) do { if (dt == NZ_F32) ((float *)(p))[i] = (float)(val); \
                            else ((double *)(p))[i] = (val); } while (0)
 
+/* The loops below are written once and instantiated per dtype with `dt` a
+ * constant, so the dtype branch folds away and -O3 vectorises them. */
+static inline __attribute__((always_inline)) void sgd_loop(const opt_job *o, nz_dtype dt,
+                                                           int64_t j0, int64_t j1)
+{
+    /* Locals, not a->field: a store through a double * could alias the
+     * argument struct, which would force reloads and stop vectorisation. */
+    const nz_sgd_args *a = o->sgd;
+    const double lr = a->lr, mom = a->momentum, wd = a->weight_decay;
+    const int nesterov = a->nesterov;
+    void *wp = o->w, *vp = o->v;
+    const void *gp = o->g;
+    if (mom == 0) {
+        for (int64_t i = j0; i < j1; i++) {
+            double w = LD(wp, i);
+            ST(wp, i, w - lr * (LD(gp, i) + wd * w));
+        }
+        return;
+    }
+    for (int64_t i = j0; i < j1; i++) {
+        double w = LD(wp, i);
+        double g = LD(gp, i) + wd * w;
+        double v = mom * LD(vp, i) + g;
+        ST(vp, i, v);
+        ST(wp, i, w - lr * (nesterov ? g + mom * v : v));
+    }
+}
+
+static inline __attribute__((always_inline)) void adam_loop(const opt_job *o, nz_dtype dt,
+                                                            int64_t j0, int64_t j1)
+{
+    const nz_adam_args *a = o->adam;
+    const double lr = a->lr, b1 = a->beta1, b2 = a->beta2, eps = a->eps;
+    const double bias1 = a->bias1, bias2 = a->bias2;
+    const double l2 = a->decoupled ? 0.0 : a->weight_decay;   /* added to g */
+    const double dec = a->decoupled ? a->weight_decay : 0.0;  /* applied to w */
+    void *wp = o->w, *mp = o->m, *vp = o->v;
+    const void *gp = o->g;
+    for (int64_t i = j0; i < j1; i++) {
+        double w = LD(wp, i);
+        double g = LD(gp, i) + l2 * w;
+        double m = b1 * LD(mp, i) + (1 - b1) * g;
+        double v = b2 * LD(vp, i) + (1 - b2) * g * g;
+        ST(mp, i, m);
+        ST(vp, i, v);
+        ST(wp, i, w - lr * ((m / bias1) / (sqrt(v / bias2) + eps) + dec * w));
+    }
+}
+
 static void sgd_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     (void)i0;
     (void)i1;
-    opt_job *o = vctx;
-    const nz_sgd_args *a = o->sgd;
-    nz_dtype dt = o->dt;
-    double lr = a->lr, mom = a->momentum, wd = a->weight_decay;
-    for (int64_t i = j0; i < j1; i++) {
-        double w = LD(o->w, i);
-        double g = LD(o->g, i) + wd * w;
-        if (mom != 0) {
-            double v = mom * LD(o->v, i) + g;
-            ST(o->v, i, v);
-            w -= lr * (a->nesterov ? g + mom * v : v);
-        } else {
-            w -= lr * g;
-        }
-        ST(o->w, i, w);
-    }
+    const opt_job *o = vctx;
+    if (o->dt == NZ_F32) sgd_loop(o, NZ_F32, j0, j1);
+    else sgd_loop(o, NZ_F64, j0, j1);
 }
 
 static void adam_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     (void)i0;
     (void)i1;
-    opt_job *o = vctx;
-    const nz_adam_args *a = o->adam;
-    nz_dtype dt = o->dt;
-    for (int64_t i = j0; i < j1; i++) {
-        double w = LD(o->w, i);
-        double g = LD(o->g, i) + (a->decoupled ? 0.0 : a->weight_decay * w);
-        double m = a->beta1 * LD(o->m, i) + (1 - a->beta1) * g;
-        double v = a->beta2 * LD(o->v, i) + (1 - a->beta2) * g * g;
-        ST(o->m, i, m);
-        ST(o->v, i, v);
-        w -= a->lr * ((m / a->bias1) / (sqrt(v / a->bias2) + a->eps) +
-                      (a->decoupled ? a->weight_decay * w : 0.0));
-        ST(o->w, i, w);
-    }
+    const opt_job *o = vctx;
+    if (o->dt == NZ_F32) adam_loop(o, NZ_F32, j0, j1);
+    else adam_loop(o, NZ_F64, j0, j1);
 }
 
 nz_status nz_cpu_sgd(nz_cpu_dev *dev, nz_dtype dt, const nz_sgd_args *a)
