@@ -16,13 +16,13 @@ static int streq(const char *a, const char *b) { return a && strcmp(a, b) == 0; 
 nz_status dd_config_read(nz_run *r, dd_config *c)
 {
     memset(c, 0, sizeof *c);
-    int full = streq(nz_run_string(r, "preset"), "full");
+    int full = streq(nz_run_string(r, "mode"), "full");
     c->sweep = streq(nz_run_string(r, "sweep"), "sample") ? DD_SWEEP_SAMPLE : DD_SWEEP_MODEL;
     c->n = DD_CLASSES * nz_run_int(r, "per_class");
     c->features = nz_run_int(r, "features");
     c->min_ratio = nz_run_float(r, "min_ratio");
     c->max_ratio = nz_run_float(r, "max_ratio");
-    /* 0 means "what the preset says", so --set can still override either. */
+    /* 0 means "what the mode says", so --set can still override either. */
     c->points = (int)nz_run_int(r, "points");
     if (c->points == 0) c->points = full ? 30 : 10;
     c->seeds = (int)nz_run_int(r, "seeds");

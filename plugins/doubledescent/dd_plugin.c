@@ -5,7 +5,7 @@
 #include "dd.h"
 
 static const char *const sweeps[] = {"model", "sample", NULL};
-static const char *const presets[] = {"quick", "full", NULL};
+static const char *const modes[] = {"quick", "full", NULL};
 static const char *const target_kinds[] = {"onehot", "centred", NULL};
 static const char *const input_kinds[] = {"standard", "unit", NULL};
 static const char *const data_kinds[] = {"fashion", "mixture", NULL};
@@ -14,14 +14,14 @@ static const char *const precisions[] = {"auto", "f64", "f32", NULL};
 static const nz_param_decl dd_params[] = {
     {"sweep", NZ_PARAM_CHOICE, "model", 0, 0, sweeps,
      "model: vary N at fixed n; sample: vary n at fixed N (= features)"},
-    {"preset", NZ_PARAM_CHOICE, "quick", 0, 0, presets,
+    {"mode", NZ_PARAM_CHOICE, "quick", 0, 0, modes,
      "quick: 1 seed, 10 points; full: 5 seeds, 30 points (points/seeds override)"},
     {"per_class", NZ_PARAM_INT, "100", 1, 400, NULL,
      "model-wise: training images per class (n = 10 * per_class)"},
     {"features", NZ_PARAM_INT, "1000", 10, 20000, NULL, "sample-wise: number of features N"},
     {"points", NZ_PARAM_INT, "0", 0, 100, NULL,
-     "log-spaced sweep values (plus N = n exactly); 0: the preset's"},
-    {"seeds", NZ_PARAM_INT, "0", 0, 20, NULL, "repetitions (W, subset, noise); 0: the preset's"},
+     "log-spaced sweep values (plus N = n exactly); 0: the mode's"},
+    {"seeds", NZ_PARAM_INT, "0", 0, 20, NULL, "repetitions (W, subset, noise); 0: the mode's"},
     {"min_ratio", NZ_PARAM_FLOAT, "0.05", 0.001, 1, NULL,
      "smallest N/n (sample-wise n/N) of the sweep"},
     {"max_ratio", NZ_PARAM_FLOAT, "20", 1.5, 60, NULL,
