@@ -107,6 +107,15 @@ static nz_status check_buffers(const nz_op_args *a)
     return NZ_OK;
 }
 
+/* Ops whose output may be integer data: they void every known index range
+ * on the device (tensor_io.c), since the core does not see what they wrote. */
+static int may_write_ints(const nz_op_args *a)
+{
+    return a->dtype == NZ_I32 || (a->op == NZ_OP_CAST && a->u.cast.to == NZ_I32) ||
+           (a->op == NZ_OP_REDUCE && a->u.reduce.fn == NZ_RED_ARGMAX) ||
+           a->op == NZ_OP_CHOLESKY; /* writes its info word */
+}
+
 nz_status nz_device_run(nz_device *dev, const nz_op_args *args)
 {
     if (!dev || !args)
@@ -123,6 +132,7 @@ nz_status nz_device_run(nz_device *dev, const nz_op_args *args)
     nz_status st = check_buffers(args);
     if (st != NZ_OK) return st;
     nz_debug("ops", "%s %s on %s", nz_op_name(args->op), nz_dtype_name(args->dtype), nz_device_id(dev));
+    if (may_write_ints(args)) dev->int_writes++;
     nz_error_clear();
     st = dev->be->run(dev->handle, args);
     if (st != NZ_OK)

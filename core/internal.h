@@ -48,6 +48,9 @@ struct nz_device {
     const nz_dev_slot *slot;
     const nz_backend_iface *be;
     void *handle;
+    /* Bumped by every op that may write integer data (see device_run.c): it
+     * invalidates the known index ranges of all tensors on the device. */
+    uint64_t int_writes;
 };
 
 /* Storage shared by a tensor and its views. */
@@ -56,6 +59,7 @@ typedef struct nz_storage {
     void *buf;
     size_t bytes;
     atomic_int refs;
+    uint64_t writes;            /* bumped by every upload, copy or fill into it */
 } nz_storage;
 
 struct nz_tensor {
@@ -65,7 +69,18 @@ struct nz_tensor {
     int64_t shape[NZ_MAX_DIMS];
     int64_t numel;
     size_t off;                 /* element offset into st->buf, in dtype elements */
+    /* I32 tensors: the values are known to lie in [known_lo, known_hi] as long
+     * as the storage and device write counters still read as recorded.  Set by
+     * uploads (from the host data), fills, copies and index checks, so checking
+     * labels uploaded from the host never reads them back from the device. */
+    int known;
+    int32_t known_lo, known_hi;
+    uint64_t known_writes, known_int_writes;
 };
+
+/* tensor_io.c: record or test a tensor's known index range. */
+void nz_tensor_note_range(const nz_tensor *t, int32_t lo, int32_t hi);
+int nz_tensor_known_range(const nz_tensor *t, int32_t *lo, int32_t *hi);
 
 /* loader.c: fill ctx->dirs, ctx->plugins, ctx->failures. */
 nz_status nz_loader_run(nz_context *ctx);

@@ -93,6 +93,10 @@ nz_status nz_chk_indices(const char *fn, nz_opnd idx, int64_t limit, const char 
     if (st != NZ_OK) return st;
     size_t bytes = nz_tensor_bytes(idx.t);
     if (bytes == 0) return NZ_OK;
+    /* Labels uploaded from the host (or checked before) need no trip back:
+     * a training step stays asynchronous. */
+    int32_t lo, hi;
+    if (nz_tensor_known_range(idx.t, &lo, &hi) && lo >= 0 && hi < limit) return NZ_OK;
     int32_t *v = malloc(bytes);
     if (!v) return nz_error(NZ_ERR_NOMEM, "%s: out of host memory checking %s", fn, idx.name);
     st = nz_tensor_download(idx.t, v, bytes);
@@ -101,7 +105,10 @@ nz_status nz_chk_indices(const char *fn, nz_opnd idx, int64_t limit, const char 
         return nz_error_prefix(st, "%s: reading %s to check it", fn, idx.name);
     }
     int64_t n = nz_tensor_numel(idx.t);
-    for (int64_t i = 0; i < n; i++)
+    lo = hi = v[0];
+    for (int64_t i = 0; i < n; i++) {
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
         if (v[i] < 0 || v[i] >= limit) {
             int32_t bad = v[i];
             free(v);
@@ -109,6 +116,8 @@ nz_status nz_chk_indices(const char *fn, nz_opnd idx, int64_t limit, const char 
                             fn, idx.name, (long long)i, (int)bad, (long long)limit, what, idx.name,
                             nz_tdesc(idx.t));
         }
+    }
+    nz_tensor_note_range(idx.t, lo, hi);
     free(v);
     return NZ_OK;
 }

@@ -7,6 +7,39 @@
 
 static size_t byte_off(const nz_tensor *t) { return t->off * nz_dtype_size(t->dtype); }
 
+/* The range cache is logically mutable state of a const tensor. */
+void nz_tensor_note_range(const nz_tensor *t, int32_t lo, int32_t hi)
+{
+    nz_tensor *m = (nz_tensor *)t;
+    m->known = 1;
+    m->known_lo = lo;
+    m->known_hi = hi;
+    m->known_writes = t->st->writes;
+    m->known_int_writes = t->st->dev->int_writes;
+}
+
+int nz_tensor_known_range(const nz_tensor *t, int32_t *lo, int32_t *hi)
+{
+    if (!t->known || t->known_writes != t->st->writes ||
+        t->known_int_writes != t->st->dev->int_writes)
+        return 0;
+    *lo = t->known_lo;
+    *hi = t->known_hi;
+    return 1;
+}
+
+/* An I32 upload shows its values on the way: remember their range. */
+static void note_host_range(const nz_tensor *t, const void *src)
+{
+    const int32_t *v = src;
+    int32_t lo = v[0], hi = v[0];
+    for (int64_t i = 1; i < t->numel; i++) {
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
+    }
+    nz_tensor_note_range(t, lo, hi);
+}
+
 nz_status nz_tensor_upload(nz_tensor *t, const void *src, size_t bytes)
 {
     if (!t) return nz_error(NZ_ERR_INVALID, "nz_tensor_upload: NULL tensor");
@@ -17,8 +50,10 @@ nz_status nz_tensor_upload(nz_tensor *t, const void *src, size_t bytes)
     if (!src) return nz_error(NZ_ERR_INVALID, "nz_tensor_upload: NULL source for %s", nz_tdesc(t));
     nz_device *d = t->st->dev;
     nz_error_clear();
+    t->st->writes++;
     nz_status st = d->be->write(d->handle, t->st->buf, byte_off(t), src, bytes);
     if (st != NZ_OK) return nz_backend_failed(st, "nz_tensor_upload to %s", nz_tdesc(t));
+    if (t->dtype == NZ_I32) note_host_range(t, src);
     return NZ_OK;
 }
 
@@ -59,9 +94,13 @@ nz_status nz_tensor_copy(nz_tensor *dst, const nz_tensor *src)
                         "of the same storage; copy through a temporary tensor",
                         nz_tdesc(src), nz_tdesc(dst));
     nz_device *d = dst->st->dev;
+    int32_t lo, hi;
+    int src_known = nz_tensor_known_range(src, &lo, &hi);
     nz_error_clear();
+    dst->st->writes++;
     nz_status st = d->be->copy(d->handle, dst->st->buf, byte_off(dst), src->st->buf, byte_off(src), bytes);
     if (st != NZ_OK) return nz_backend_failed(st, "nz_tensor_copy %s -> %s", nz_tdesc(src), nz_tdesc(dst));
+    if (src_known) nz_tensor_note_range(dst, lo, hi);
     return NZ_OK;
 }
 
@@ -93,8 +132,10 @@ nz_status nz_tensor_fill(nz_tensor *t, double value)
     if (bytes == 0) return NZ_OK;
     nz_device *d = t->st->dev;
     nz_error_clear();
+    t->st->writes++;
     nz_status st = d->be->fill(d->handle, t->st->buf, byte_off(t), bytes, pattern, psize);
     if (st != NZ_OK) return nz_backend_failed(st, "nz_tensor_fill of %s", nz_tdesc(t));
+    if (t->dtype == NZ_I32) nz_tensor_note_range(t, (int32_t)value, (int32_t)value);
     return NZ_OK;
 }
 

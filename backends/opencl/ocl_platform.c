@@ -52,7 +52,10 @@ static int nz_has_ext(cl_device_id dev, const char *ext)
     return found;
 }
 
-static void nz_describe(nz_ocl_devdesc *dd)
+/* plat, pdev: the platform's index and the device's index within it, as
+ * the ICD loader reports them; the detail names them so that the core
+ * resolves "opencl:P.D" (core/resolve.c parses "platform P device D"). */
+static void nz_describe(nz_ocl_devdesc *dd, unsigned plat, unsigned pdev)
 {
     cl_device_id dev = dd->device;
     nz_device_info *in = &dd->info;
@@ -94,8 +97,9 @@ static void nz_describe(nz_ocl_devdesc *dd)
     clGetDeviceInfo(dev, CL_DEVICE_SINGLE_FP_CONFIG, sizeof scfg, &scfg, NULL);
     dd->correct_div_sqrt = (scfg & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
     dd->hw_fma = (scfg & CL_FP_FMA) && !(scfg & CL_FP_SOFT_FLOAT);
-    snprintf(in->detail, sizeof in->detail, "%.80s; %.60s; driver %.60s; %s",
-             dd->platform_name, dd->c_version, dd->driver,
+    /* At most 39 + 72 + 52 + 57 + 7 = 227 < 256 bytes: no field is cut off. */
+    snprintf(in->detail, sizeof in->detail, "platform %u device %u; %.70s; %.50s; driver %.50s; %s",
+             plat, pdev, dd->platform_name, dd->c_version, dd->driver,
              in->fp64 ? "fp64" : "no fp64");
 }
 
@@ -156,7 +160,7 @@ nz_status nz_ocl_enumerate(void)
             memset(dd, 0, sizeof *dd);
             dd->platform = plats[p];
             dd->device = ids[i];
-            nz_describe(dd);
+            nz_describe(dd, p, i);
             nz_debug("opencl", "device %d: %s (%s)", g_ndevs - 1, dd->info.name,
                      dd->info.detail);
         }

@@ -1,6 +1,7 @@
 /* The op front-end: its checks and messages, and ops run through the twin
  * fixture (which uses the core's reference) against hand-computed values. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "core_fixture.h"
 
@@ -89,6 +90,35 @@ static void test_bad_indices_named(void **state)
     assert_msg_has(nz_last_error(), "labels[1] = -1 is outside [0, 3)");
     nz_tensor *free_list[] = {x, out, i, logits, loss, l};
     for (size_t k = 0; k < 6; k++) nz_tensor_free(free_list[k]);
+}
+
+/* Labels uploaded from the host are checked without reading them back (a
+ * training step stays asynchronous); a write the core cannot see (an op
+ * producing integers) forces a real check again. */
+static void test_label_check_stays_on_device(void **state)
+{
+    nz_device *d = fx_open(*state, "twin:0");
+    const int32_t labels[2] = {1, 2};
+    const float seven[2] = {7.0f, 0.0f};
+    nz_tensor *logits = mk(d, NZ_F32, 2, 3, NULL), *loss = nz_tensor_create_1d(d, NZ_F32, 2);
+    nz_tensor *l = nz_tensor_from_host(d, NZ_I32, 1, (int64_t[]){2}, labels);
+    nz_tensor *f = nz_tensor_from_host(d, NZ_F32, 1, (int64_t[]){2}, seven);
+    assert_int_equal(nz_tensor_fill(logits, 0.5), NZ_OK);
+    setenv("NZ_TWIN_NO_READS", "1", 1);
+    assert_int_equal(nz_softmax_xent_forward(loss, NULL, logits, l), NZ_OK);
+    assert_int_equal(nz_softmax_xent_backward(logits, logits, l, 1.0, 0.0), NZ_OK);
+    assert_int_equal(nz_cast(l, f), NZ_OK); /* labels become {7, 0}, unseen by the core */
+    nz_status st = nz_softmax_xent_forward(loss, NULL, logits, l); /* must read them now */
+    unsetenv("NZ_TWIN_NO_READS");
+    assert_int_equal(st, NZ_ERR_DEVICE);
+    assert_msg_has(nz_last_error(), "read refused");
+    assert_int_equal(nz_softmax_xent_forward(loss, NULL, logits, l), NZ_ERR_INVALID);
+    assert_msg_has(nz_last_error(), "labels[0] = 7 is outside [0, 3)");
+    assert_int_equal(nz_tensor_fill(l, 4), NZ_OK);
+    assert_int_equal(nz_softmax_xent_forward(loss, NULL, logits, l), NZ_ERR_INVALID);
+    assert_msg_has(nz_last_error(), "labels[0] = 4 is outside [0, 3)");
+    nz_tensor *free_list[] = {logits, loss, l, f};
+    for (size_t k = 0; k < 4; k++) nz_tensor_free(free_list[k]);
 }
 
 static void test_device_run_checks(void **state)
@@ -216,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_device_mismatch),
         cmocka_unit_test(test_unsupported_f64),
         cmocka_unit_test(test_bad_indices_named),
+        cmocka_unit_test(test_label_check_stays_on_device),
         cmocka_unit_test(test_device_run_checks),
         cmocka_unit_test(test_add_broadcast_values),
         cmocka_unit_test(test_matmul_values),
