@@ -105,6 +105,11 @@ static void nz_describe(nz_ocl_devdesc *dd, unsigned plat, unsigned pdev)
 
 nz_status nz_ocl_enumerate(void)
 {
+    /* Once per load of the plugin: every nz_context_create probes again, and
+     * the devices another context has open point into g_devs (their desc),
+     * so a rebuilt list would leave them reading freed memory. */
+    if (g_ndevs > 0)
+        return NZ_OK;
     free(g_devs);
     g_devs = NULL;
     g_ndevs = 0;

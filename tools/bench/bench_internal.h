@@ -100,6 +100,17 @@ int nz_bench_blas_available(void);
 const char *nz_bench_blas_config(void); /* "OpenBLAS 0.3.21 ... Haswell ..." or "none ..." */
 nz_status nz_bench_blas_gemm(const nz_bench_case *c, int threads, nz_bench_side *sd);
 
+/* ---- environment, for settings a backend reads when a device opens ---- */
+typedef struct nz_bench_env {
+    const char *name;
+    char *saved; /* the previous value, or NULL when it was unset */
+} nz_bench_env;
+
+/* Set name=value (value NULL: unset), remembering the previous value. */
+void nz_bench_env_set(nz_bench_env *e, const char *name, const char *value);
+/* Put the previous value back (or unset it). */
+void nz_bench_env_restore(nz_bench_env *e);
+
 /* ---- results ---- */
 typedef struct nz_bench_row {
     const nz_bench_case *c;
@@ -107,6 +118,29 @@ typedef struct nz_bench_row {
     double nazo;  /* NAN until measured */
     double ref;   /* NAN when there is no reference */
 } nz_bench_row;
+
+/* A row of the OpenCL additions (bench_ocl_*.c): one measured quantity in
+ * its own unit, next to a reference where there is one.  ratio = nazo / ref
+ * as for the other rows, so for times ("us/op", "s") above 1 means slower. */
+typedef struct nz_bench_xrow {
+    const char *kind;     /* "gemm-own", "gemm-clblast", "launch", "upload", "download", "start" */
+    char shape[32];       /* "1024x1024x1024", "1 element", "64 MiB", "cold", "warm" */
+    int threads;          /* of the reference; 0 when it has none */
+    const char *unit;     /* "GFLOP/s", "us/op", "GB/s", "s" */
+    double nazo, ref;     /* NAN when not measured / no reference */
+    const char *ref_name; /* "openblas", "cpu:0", "memcpy", "-" */
+} nz_bench_xrow;
+
+#define NZ_BENCH_MAX_XROWS 16
+
+typedef struct nz_bench_xrows {
+    nz_bench_xrow r[NZ_BENCH_MAX_XROWS];
+    size_t n;
+} nz_bench_xrows;
+
+/* Appends a row (NAN values) and returns it, or NULL when full. */
+nz_bench_xrow *nz_bench_xrow_add(nz_bench_xrows *x, const char *kind, const char *shape,
+                                 const char *unit, const char *ref_name, int threads);
 
 typedef struct nz_bench_report {
     const char *device_id, *device_name, *device_detail;
@@ -117,7 +151,24 @@ typedef struct nz_bench_report {
     const nz_bench_timing *timing;
     const nz_bench_row *rows;
     size_t nrows;
+    const nz_bench_xrows *xrows; /* OpenCL additions; NULL on other devices */
 } nz_bench_report;
+
+/* ---- OpenCL additions (`--device opencl`), each a fresh context per
+ * setting because the backend reads its environment when a device opens ---- */
+/* Own GEMM kernel and CLBlast (NAZO_OPENCL_GEMM) at n = 256, 512, 1024,
+ * next to OpenBLAS on `threads` threads. */
+nz_status nz_bench_ocl_gemm(const char *device_id, int threads, const nz_bench_timing *t,
+                            nz_bench_xrows *x);
+/* Microseconds per tiny op queued back to back, on the device and on cpu:0. */
+nz_status nz_bench_ocl_launch(nz_context *ctx, const char *device_id, const nz_bench_timing *t,
+                              nz_bench_xrows *x);
+/* Upload and download of 64 MiB, GB/s, next to a host memcpy. */
+nz_status nz_bench_ocl_transfer(const char *device_id, const nz_bench_timing *t,
+                                nz_bench_xrows *x);
+/* Seconds from nz_context_create to the first completed op, with
+ * NAZO_CACHE_DIR a fresh empty directory (cold) and then the same (warm). */
+nz_status nz_bench_ocl_start(const char *device_id, const nz_bench_timing *t, nz_bench_xrows *x);
 
 const char *nz_bench_ref_name(const nz_bench_case *c); /* "openblas" or "triad" */
 double nz_bench_ratio(const nz_bench_row *r);          /* NAN when not comparable */

@@ -64,21 +64,16 @@ typedef struct thread_dev {
 /* Open the device in a fresh context with NAZO_CPU_THREADS=threads. */
 static int open_thread_dev(const char *device_id, int threads, thread_dev *td)
 {
-    const char *prev = getenv("NAZO_CPU_THREADS");
-    char *saved = prev ? strdup(prev) : NULL;
     char count[16];
     snprintf(count, sizeof count, "%d", threads);
-    setenv("NAZO_CPU_THREADS", count, 1);
+    nz_bench_env env;
+    nz_bench_env_set(&env, "NAZO_CPU_THREADS", count);
     td->threads = threads;
     td->ctx = nz_context_create();
     td->dev = NULL;
     nz_status s = td->ctx ? nz_device_open(td->ctx, device_id, &td->dev) : NZ_ERR_NOMEM;
     /* The backend has read the variable; the caller's environment comes back. */
-    if (saved)
-        setenv("NAZO_CPU_THREADS", saved, 1);
-    else
-        unsetenv("NAZO_CPU_THREADS");
-    free(saved);
+    nz_bench_env_restore(&env);
     if (s == NZ_OK)
         return 0;
     nz_context_free(td->ctx);
@@ -130,6 +125,34 @@ static int measure_case(const thread_dev *td, int nt, const char *device_id, nz_
     return fail(1, what);
 }
 
+/* The OpenCL additions, after the main rows (whose contexts are closed by
+ * then: see bench_ocl_gemm.c for why only one OpenCL context at a time). */
+static int measure_ocl(nz_context *ctx, const nz_bench_opts *o, const char *device_id,
+                       const nz_bench_timing *t, nz_bench_xrows *x)
+{
+    int threads = 1;
+    for (int i = 0; i < o->nthreads; i++)
+        threads = o->threads[i] > threads ? o->threads[i] : threads;
+    static const char *const steps[] = {"GEMM own vs CLBlast", "launch overhead", "transfers",
+                                        "cold and warm start"};
+    for (int step = 0; step < 4; step++) {
+        if (isatty(STDERR_FILENO))
+            fprintf(stderr, "\r\033[Kopencl: %s...", steps[step]);
+        nz_status s = step == 0 ? nz_bench_ocl_gemm(device_id, threads, t, x)
+                    : step == 1 ? nz_bench_ocl_launch(ctx, device_id, t, x)
+                    : step == 2 ? nz_bench_ocl_transfer(device_id, t, x)
+                                : nz_bench_ocl_start(device_id, t, x);
+        if (s != NZ_OK) {
+            progress_done();
+            char what[96];
+            snprintf(what, sizeof what, "%s on %s", steps[step], device_id);
+            return fail(1, what);
+        }
+    }
+    progress_done();
+    return 0;
+}
+
 static nz_bench_row *make_rows(const nz_bench_opts *o, size_t *nrows)
 {
     size_t ncases;
@@ -172,7 +195,9 @@ int nz_bench_main(nz_context *ctx, int argc, char **argv)
         return fail(1, "out of memory");
     nz_bench_report rep = {e->id, e->info.name, e->info.detail, nz_bench_blas_config(), "",
                            (int)sysconf(_SC_NPROCESSORS_ONLN), nz_bench_loadavg(), &timing,
-                           rows, nrows};
+                           rows, nrows, NULL};
+    nz_bench_xrows xrows = {.n = 0};
+    int is_ocl = strcmp(e->backend, "opencl") == 0;
     nz_bench_cpu_model(rep.cpu_model, sizeof rep.cpu_model);
     printf("device: %s (%s; %s)\nhost: %s, %d online CPUs, load average %.2f\n"
            "OpenBLAS: %s\neach value: best of %d runs, each run >= %.1f s\n",
@@ -192,6 +217,10 @@ int nz_bench_main(nz_context *ctx, int argc, char **argv)
     for (int t = 0; t < o.nthreads; t++)
         nz_context_free(td[t].ctx);
     progress_done();
+    if (rc == 0 && is_ocl) {
+        rc = measure_ocl(ctx, &o, e->id, &timing, &xrows);
+        rep.xrows = &xrows;
+    }
     if (rc == 0) {
         nz_bench_print_table(&rep);
         nz_bench_print_targets(&rep);

@@ -15,6 +15,11 @@ double nz_bench_ratio(const nz_bench_row *r)
     return r->nazo / r->ref;
 }
 
+static double xratio(const nz_bench_xrow *r)
+{
+    return isfinite(r->nazo) && isfinite(r->ref) && r->ref > 0.0 ? r->nazo / r->ref : NAN;
+}
+
 static void fmt_num(char *buf, size_t len, double v, int prec)
 {
     if (isfinite(v))
@@ -36,6 +41,22 @@ void nz_bench_print_table(const nz_bench_report *rep)
         fmt_num(ratio, sizeof ratio, nz_bench_ratio(r), 2);
         printf("%-9s %-18s %7d %10s %10s %6s  %s (%s)\n", r->c->kind, shape, r->threads, nazo,
                ref, ratio, nz_bench_case_unit(r->c), nz_bench_ref_name(r->c));
+    }
+    if (!rep->xrows || rep->xrows->n == 0)
+        return;
+    printf("OpenCL (ratio = nazo / reference; for times, above 1 is slower):\n");
+    for (size_t i = 0; i < rep->xrows->n; i++) {
+        const nz_bench_xrow *r = &rep->xrows->r[i];
+        char nazo[32], ref[32], ratio[32], threads[16] = "-";
+        if (r->threads > 0)
+            snprintf(threads, sizeof threads, "%d", r->threads);
+        /* Times of a few microseconds or seconds need decimals that rates do not. */
+        int prec = strcmp(r->unit, "GFLOP/s") == 0 ? 1 : 3;
+        fmt_num(nazo, sizeof nazo, r->nazo, prec);
+        fmt_num(ref, sizeof ref, r->ref, prec);
+        fmt_num(ratio, sizeof ratio, xratio(r), 2);
+        printf("%-12s %-18s %4s %10s %10s %6s  %s (%s)\n", r->kind, r->shape, threads, nazo,
+               ref, ratio, r->unit, r->ref_name);
     }
 }
 
@@ -59,6 +80,15 @@ static void write_csv(FILE *f, const nz_bench_report *rep)
         csv_num(f, r->ref, 3, ",");
         fprintf(f, "%s,", nz_bench_ref_name(r->c));
         csv_num(f, nz_bench_ratio(r), 4, "\n");
+    }
+    /* Same columns; the unit column says what each number is. */
+    for (size_t i = 0; rep->xrows && i < rep->xrows->n; i++) {
+        const nz_bench_xrow *r = &rep->xrows->r[i];
+        fprintf(f, "%s,%s,%d,%s,", r->kind, r->shape, r->threads, r->unit);
+        csv_num(f, r->nazo, 6, ",");
+        csv_num(f, r->ref, 6, ",");
+        fprintf(f, "%s,", r->ref_name);
+        csv_num(f, xratio(r), 4, "\n");
     }
 }
 
@@ -117,7 +147,30 @@ static void write_json(FILE *f, const nz_bench_report *rep)
         json_num(f, nz_bench_ratio(r), 4);
         fprintf(f, "}%s\n", i + 1 < rep->nrows ? "," : "");
     }
-    fputs("  ]\n}\n", f);
+    fputs("  ]", f);
+    if (rep->xrows) {
+        fputs(",\n  \"opencl\": [\n", f);
+        for (size_t i = 0; i < rep->xrows->n; i++) {
+            const nz_bench_xrow *r = &rep->xrows->r[i];
+            fputs("    {\"kind\": ", f);
+            json_str(f, r->kind);
+            fputs(", \"shape\": ", f);
+            json_str(f, r->shape);
+            fprintf(f, ", \"threads\": %d, \"unit\": ", r->threads);
+            json_str(f, r->unit);
+            fputs(", \"nazo\": ", f);
+            json_num(f, r->nazo, 6);
+            fputs(", \"reference\": ", f);
+            json_num(f, r->ref, 6);
+            fputs(", \"reference_name\": ", f);
+            json_str(f, r->ref_name);
+            fputs(", \"ratio\": ", f);
+            json_num(f, xratio(r), 4);
+            fprintf(f, "}%s\n", i + 1 < rep->xrows->n ? "," : "");
+        }
+        fputs("  ]", f);
+    }
+    fputs("\n}\n", f);
 }
 
 nz_status nz_bench_check_out(const char *path)

@@ -1,4 +1,5 @@
 /* Host helpers: buffers for the references and the uploaded data, the CPU name. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,41 @@ double nz_bench_loadavg(void)
         fclose(f);
     }
     return l;
+}
+
+void nz_bench_env_set(nz_bench_env *e, const char *name, const char *value)
+{
+    const char *prev = getenv(name);
+    e->name = name;
+    e->saved = prev ? strdup(prev) : NULL;
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+}
+
+void nz_bench_env_restore(nz_bench_env *e)
+{
+    if (e->saved)
+        setenv(e->name, e->saved, 1);
+    else
+        unsetenv(e->name);
+    free(e->saved);
+    e->saved = NULL;
+}
+
+nz_bench_xrow *nz_bench_xrow_add(nz_bench_xrows *x, const char *kind, const char *shape,
+                                 const char *unit, const char *ref_name, int threads)
+{
+    if (x->n == NZ_BENCH_MAX_XROWS)
+        return NULL;
+    nz_bench_xrow *r = &x->r[x->n++];
+    r->kind = kind;
+    snprintf(r->shape, sizeof r->shape, "%s", shape);
+    r->threads = threads;
+    r->unit = unit;
+    r->nazo = NAN;
+    r->ref = NAN;
+    r->ref_name = ref_name;
+    return r;
 }
