@@ -71,7 +71,7 @@ static inline const T *FN(bin_rowptr)(const T *base, nz_bcast bc, int64_t i, int
     }
 }
 
-static void FN(bin_range)(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+NZ_CPU_SIMD_CLONES static void FN(bin_range)(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     FN(bin_job) *b = vctx;
     const nz_binary_args *a = b->a;

@@ -102,6 +102,17 @@ void nz_cpu_parallel_rows(nz_cpu_dev *dev, int64_t m, int64_t row_cost,
 /* Default grain: below this many elements an op stays on one thread. */
 #define NZ_CPU_GRAIN 32768
 
+/* Element-wise loops compiled three times (AVX-512, AVX2, baseline) and
+ * picked at load time by the CPU: the backend's baseline is plain x86-64,
+ * whose 4-wide SSE vectors leave bandwidth unused.  Each clone evaluates the
+ * same IEEE operations per element (ISO C: no contraction into FMA), so
+ * results do not depend on the clone. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NZ_CPU_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NZ_CPU_SIMD_CLONES
+#endif
+
 /* ---- ops (args already dtype-checked) -------------------------------- */
 nz_status nz_cpu_gemm(nz_cpu_dev *dev, nz_dtype dt, const nz_gemm_args *a);
 nz_status nz_cpu_unary(nz_cpu_dev *dev, nz_dtype dt, const nz_unary_args *a);

@@ -65,7 +65,7 @@ static inline __attribute__((always_inline)) void adam_loop(const opt_job *o, nz
     }
 }
 
-static void sgd_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+NZ_CPU_SIMD_CLONES static void sgd_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     (void)i0;
     (void)i1;
@@ -74,7 +74,7 @@ static void sgd_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1
     else sgd_loop(o, NZ_F64, j0, j1);
 }
 
-static void adam_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+NZ_CPU_SIMD_CLONES static void adam_range(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     (void)i0;
     (void)i1;

@@ -51,7 +51,7 @@ static inline __attribute__((always_inline)) void FN(un_row)(int fn, int read_ou
             out[j] = alpha * FN(un_f)(fn, x[j], p0, p1);
 }
 
-static void FN(un_range)(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+NZ_CPU_SIMD_CLONES static void FN(un_range)(void *vctx, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
 {
     FN(un_job) *u = vctx;
     const nz_unary_args *a = u->a;
