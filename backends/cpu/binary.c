@@ -2,23 +2,9 @@
 #include <math.h>
 
 #include "cpu.h"
-#include "tmpl.h"
 
-#define T float
-#define SFX f32
-#define M(fn) fn##f
-#include "binary_body.h"
-#undef T
-#undef SFX
-#undef M
-
-#define T double
-#define SFX f64
-#define M(fn) fn
-#include "binary_body.h"
-#undef T
-#undef SFX
-#undef M
+#define NZ_CPU_BODY "binary_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_binary(nz_cpu_dev *dev, nz_dtype dt, const nz_binary_args *a)
 {

@@ -4,7 +4,6 @@
 #include <math.h>
 
 #include "cpu.h"
-#include "tmpl.h"
 
 #define NZ_CHOL_NB 96
 
@@ -28,21 +27,8 @@ static void nz_cpu_parallel_rows_offset(nz_cpu_dev *dev, int64_t r0, int64_t r1,
     nz_cpu_parallel_rows(dev, r1 - r0, cost, row_off_fn, &r);
 }
 
-#define T float
-#define SFX f32
-#define DT NZ_F32
-#include "cholesky_body.h"
-#undef T
-#undef SFX
-#undef DT
-
-#define T double
-#define SFX f64
-#define DT NZ_F64
-#include "cholesky_body.h"
-#undef T
-#undef SFX
-#undef DT
+#define NZ_CPU_BODY "cholesky_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_cholesky(nz_cpu_dev *dev, nz_dtype dt, const nz_cholesky_args *a)
 {

@@ -2,17 +2,8 @@
  * instantiations of the driver. */
 #include "gemm.h"
 
-#define T float
-#define SFX f32
-#include "gemm_driver.h"
-#undef T
-#undef SFX
-
-#define T double
-#define SFX f64
-#include "gemm_driver.h"
-#undef T
-#undef SFX
+#define NZ_CPU_BODY "gemm_driver.h"
+#include "tmpl_both.h"
 
 static const nz_gemm_cfg_f32 *cfg_f32(nz_cpu_simd s)
 {

@@ -8,7 +8,6 @@
 #include <math.h>
 
 #include "cpu.h"
-#include "tmpl.h"
 
 #define NZ_RED_CHUNK 8192
 #define NZ_RED_ROWS 256
@@ -36,17 +35,8 @@ static nz_red_part nz_red_combine(int fn, nz_red_part acc, nz_red_part later)
     return acc;
 }
 
-#define T float
-#define SFX f32
-#include "reduce_body.h"
-#undef T
-#undef SFX
-
-#define T double
-#define SFX f64
-#include "reduce_body.h"
-#undef T
-#undef SFX
+#define NZ_CPU_BODY "reduce_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_reduce(nz_cpu_dev *dev, nz_dtype dt, const nz_reduce_args *a)
 {

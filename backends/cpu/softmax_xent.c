@@ -4,23 +4,9 @@
 #include <math.h>
 
 #include "cpu.h"
-#include "tmpl.h"
 
-#define T float
-#define SFX f32
-#define M(fn) fn##f
-#include "softmax_xent_body.h"
-#undef T
-#undef SFX
-#undef M
-
-#define T double
-#define SFX f64
-#define M(fn) fn
-#include "softmax_xent_body.h"
-#undef T
-#undef SFX
-#undef M
+#define NZ_CPU_BODY "softmax_xent_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_softmax_xent(nz_cpu_dev *dev, nz_dtype dt, const nz_softmax_xent_args *a)
 {

@@ -2,25 +2,11 @@
  * solved by row operations, then the rows still to solve are updated with one
  * GEMM, which carries almost all of the work. */
 #include "cpu.h"
-#include "tmpl.h"
 
 #define NZ_TRSM_NB 64
 
-#define T float
-#define SFX f32
-#define DT NZ_F32
-#include "trsm_body.h"
-#undef T
-#undef SFX
-#undef DT
-
-#define T double
-#define SFX f64
-#define DT NZ_F64
-#include "trsm_body.h"
-#undef T
-#undef SFX
-#undef DT
+#define NZ_CPU_BODY "trsm_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_trsm(nz_cpu_dev *dev, nz_dtype dt, const nz_trsm_args *a)
 {

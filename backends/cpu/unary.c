@@ -2,23 +2,9 @@
 #include <math.h>
 
 #include "cpu.h"
-#include "tmpl.h"
 
-#define T float
-#define SFX f32
-#define M(fn) fn##f
-#include "unary_body.h"
-#undef T
-#undef SFX
-#undef M
-
-#define T double
-#define SFX f64
-#define M(fn) fn
-#include "unary_body.h"
-#undef T
-#undef SFX
-#undef M
+#define NZ_CPU_BODY "unary_body.h"
+#include "tmpl_both.h"
 
 nz_status nz_cpu_unary(nz_cpu_dev *dev, nz_dtype dt, const nz_unary_args *a)
 {
