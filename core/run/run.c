@@ -41,8 +41,10 @@ static nz_status make_dirs(const char *dir)
         if (*p != '/' && *p != '\0') continue;
         char c = *p;
         *p = '\0';
+        /* A directory we may not create is a bad --out (NZ_ERR_INVALID: the
+         * CLI answers exit 2), e.g. under /sys or /proc, even for root. */
         if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return nz_error(NZ_ERR_IO, "cannot create directory %s: %s; choose another --out", path,
+            return nz_error(NZ_ERR_INVALID, "cannot create directory %s: %s; choose another --out", path,
                             strerror(errno));
         *p = c;
         if (!c) break;

@@ -128,9 +128,19 @@ int test_bad_input(void)
         chmod(path, 0755);
         cli_remove_tree(cwd);
         free(cwd);
-    } else {
-        fprintf(stderr, "note: running as root, the unwritable --out case is covered by the "
-                        "'/etc/passwd/run' case only\n");
+    }
+    /* A place where even root may not create a directory. */
+    {
+        char *cwd = cli_tempdir("cwd");
+        static cli_result res;
+        const char *args[] = { "run", "fixture", "--out", "/proc/nazo-cli-test/run", NULL };
+        cli_run(cwd, NULL, args, &res);
+        CHECK(res.status == 2 && strstr(res.err, "cannot create directory /proc/nazo-cli-test") &&
+              strstr(res.err, "choose another --out") && cli_count_lines(res.err) == 1,
+              "--out under /proc: status %d, stderr %s", res.status, res.err);
+        CHECK(cli_dir_entries(cwd) == 0, "--out under /proc: wrote into the working directory");
+        cli_remove_tree(cwd);
+        free(cwd);
     }
     cli_remove_tree(scratch);
     free(scratch);

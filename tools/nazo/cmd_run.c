@@ -243,8 +243,11 @@ int nz_cmd_run(int argc, char **argv)
         goto out;
     }
     cmdline = nz_cli_command_line(nz_cli_argc, nz_cli_argv);
-    if (nz_run_create(ctx, exp, dev, seed, out_dir, params, cmdline, &run) != NZ_OK) {
-        rc = nz_cli_failure("%s", nz_last_error());
+    nz_status cs = nz_run_create(ctx, exp, dev, seed, out_dir, params, cmdline, &run);
+    if (cs != NZ_OK) {
+        /* An --out that cannot be created is bad input; anything else failed. */
+        rc = cs == NZ_ERR_INVALID ? nz_cli_usage_error("%s", nz_last_error())
+                                  : nz_cli_failure("%s", nz_last_error());
         goto out;
     }
     rc = execute(run, dev, exp->name, seed, out_dir, 0);
