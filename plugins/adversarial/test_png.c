@@ -11,16 +11,7 @@
 #include "nazo/nazo.h"
 #include "nazo/runner.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                         \
-    do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-            failures++;                                                                       \
-        }                                                                                     \
-    } while (0)
+#include "test_check.h"
 
 static const nz_param_decl no_params[] = { { NULL, 0, NULL, 0, 0, NULL, NULL } };
 static nz_status no_run(nz_run *r) { (void)r; return NZ_OK; }

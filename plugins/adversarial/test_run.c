@@ -10,16 +10,7 @@
 #include "nazo/nazo.h"
 #include "nazo/runner.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                         \
-    do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-            failures++;                                                                       \
-        }                                                                                     \
-    } while (0)
+#include "test_check.h"
 
 static const char *const tiny[] = { "train_n=300", "test_n=60", "epochs=4", "batch=32", "width=32", "depth=1",
                                     "eps_points=3", "eval_steps=5", "eval_restarts=2", "train_steps=3",

@@ -7,17 +7,7 @@
 
 #include "nazo/philox_float.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                            \
-    do {                                                            \
-        if (!(cond)) {                                              \
-            failures++;                                             \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            printf(__VA_ARGS__);                                    \
-            printf("\n");                                           \
-        }                                                           \
-    } while (0)
+#include "test_check.h"
 
 static uint64_t xs_state = 0x9E3779B97F4A7C15u;
 static uint64_t xs_next(void)

@@ -6,17 +6,7 @@
 #include "nazo/philox_float.h"
 #include "nazo/reference.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                            \
-    do {                                                            \
-        if (!(cond)) {                                              \
-            failures++;                                             \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            printf(__VA_ARGS__);                                    \
-            printf("\n");                                           \
-        }                                                           \
-    } while (0)
+#include "test_check.h"
 
 #define B(p) ((nz_bref){(p), 0})
 

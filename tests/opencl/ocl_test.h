@@ -22,6 +22,24 @@
 
 #define CHECK_OK(expr) CHECK((expr) == NZ_OK, "%s", #expr)
 
+/* In-place f32 unary op over n elements of buf: buf = f(buf; p0, p1). */
+static inline nz_op_args ocl_test_unary(nz_unary_fn fn, int64_t n, void *buf, double p0, double p1)
+{
+    nz_op_args a;
+    memset(&a, 0, sizeof a);
+    a.op = NZ_OP_UNARY;
+    a.dtype = NZ_F32;
+    a.u.unary.fn = fn;
+    a.u.unary.m = 1;
+    a.u.unary.n = n;
+    a.u.unary.x.buf = buf;
+    a.u.unary.out.buf = buf;
+    a.u.unary.p0 = p0;
+    a.u.unary.p1 = p1;
+    a.u.unary.alpha = 1;
+    return a;
+}
+
 static inline const nz_backend_iface *ocl_test_load(const char *path, void **dl)
 {
     *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);

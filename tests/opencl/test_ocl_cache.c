@@ -45,16 +45,7 @@ static int run_once(const nz_backend_iface *be)
         x[i] = (float)i - 18.0f;
     CHECK_OK(be->alloc(dev, sizeof x, &buf));
     CHECK_OK(be->write(dev, buf, 0, x, sizeof x));
-    nz_op_args a;
-    memset(&a, 0, sizeof a);
-    a.op = NZ_OP_UNARY;
-    a.dtype = NZ_F32;
-    a.u.unary.fn = NZ_UN_SQUARE;
-    a.u.unary.m = 1;
-    a.u.unary.n = 37;
-    a.u.unary.x.buf = buf;
-    a.u.unary.out.buf = buf;
-    a.u.unary.alpha = 1;
+    nz_op_args a = ocl_test_unary(NZ_UN_SQUARE, 37, buf, 0, 0);
     CHECK_OK(be->run(dev, &a));
     CHECK_OK(be->read(dev, buf, 0, y, sizeof y));
     for (int i = 0; i < 37; i++)

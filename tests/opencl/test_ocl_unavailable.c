@@ -65,18 +65,7 @@ int main(int argc, char **argv)
     float x[4] = {1, 2, 3, 4}, y[4];
     CHECK_OK(cb->alloc(h, sizeof x, &buf));
     CHECK_OK(cb->write(h, buf, 0, x, sizeof x));
-    nz_op_args a;
-    memset(&a, 0, sizeof a);
-    a.op = NZ_OP_UNARY;
-    a.dtype = NZ_F32;
-    a.u.unary.fn = NZ_UN_AFFINE;
-    a.u.unary.m = 1;
-    a.u.unary.n = 4;
-    a.u.unary.x.buf = buf;
-    a.u.unary.out.buf = buf;
-    a.u.unary.p0 = 2;
-    a.u.unary.p1 = 1;
-    a.u.unary.alpha = 1;
+    nz_op_args a = ocl_test_unary(NZ_UN_AFFINE, 4, buf, 2, 1);
     CHECK_OK(cb->run(h, &a));
     CHECK_OK(cb->read(h, buf, 0, y, sizeof y));
     for (int i = 0; i < 4; i++)
