@@ -11,6 +11,19 @@ packages=(
   gnuplot-nox dataset-fashion-mnist libopenblas-dev
 )
 
+# --cross-aarch64: also what the aarch64 cross build under qemu needs
+# (tools/cross-test-aarch64.sh, run by tools/run-tests.sh): the toolchain, and
+# the core's and the tests' libraries for the target as multiarch arm64
+# packages, which makes arm64 a foreign architecture of this machine's dpkg.
+# Not part of the plain setup: building and running nazo need none of it.
+if [ "${1:-}" = --cross-aarch64 ]; then
+  packages+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+             libjansson-dev:arm64 zlib1g-dev:arm64 libcmocka-dev:arm64)
+elif [ $# -gt 0 ]; then
+  echo "install-deps: unknown option '$1' (the only one is --cross-aarch64)" >&2
+  exit 2
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()
 elif command -v sudo >/dev/null 2>&1; then
@@ -20,9 +33,15 @@ else
   exit 1
 fi
 
+# A name without an architecture means the machine's own (zlib1g-dev is
+# installed twice once zlib1g-dev:arm64 is), or failing that an arch: all one.
+native=$(dpkg --print-architecture)
 missing=()
 for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  q=$p
+  [[ $p == *:* ]] || q=$p:$native
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$q" 2>/dev/null ||
+           dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$status" = installed ] || missing+=("$p")
 done
 
@@ -33,6 +52,10 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# apt knows arm64 packages only once dpkg accepts the architecture.
+if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  "${sudo[@]}" dpkg --add-architecture arm64
+fi
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

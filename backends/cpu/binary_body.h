@@ -1,5 +1,6 @@
 /* NZ_OP_BINARY for one T (see tmpl.h). */
 #define FN(name) NZ_CAT(name, SFX)
+#define VM(name) NZ_CAT(nz_vm_##name, SFX) /* vmath.h: vectorizes, unlike libm */
 
 static inline __attribute__((always_inline)) T FN(bin_f)(int fn, T x, T y)
 {
@@ -15,8 +16,8 @@ static inline __attribute__((always_inline)) T FN(bin_f)(int fn, T x, T y)
     case NZ_BIN_SIGMOID_BWD: return x * (y * ((T)1 - y));
     case NZ_BIN_TANH_BWD: return x * ((T)1 - y * y);
     case NZ_BIN_GELU_BWD: {
-        T cdf = (T)0.5 * ((T)1 + M(erf)(y * (T)0.70710678118654752440));
-        T pdf = (T)0.39894228040143267794 * M(exp)((T)-0.5 * y * y);
+        T cdf = (T)0.5 * ((T)1 + VM(erf)(y * (T)0.70710678118654752440));
+        T pdf = (T)0.39894228040143267794 * VM(exp)((T)-0.5 * y * y);
         return x * (cdf + y * pdf);
     }
     default: return x;
@@ -102,3 +103,4 @@ static void FN(binary)(nz_cpu_dev *dev, const nz_binary_args *a)
 }
 
 #undef FN
+#undef VM

@@ -32,7 +32,8 @@ static inline void *nz_cpu_ptr(nz_bref r, size_t esize)
 typedef enum nz_cpu_simd {
     NZ_CPU_SIMD_PORTABLE = 0,
     NZ_CPU_SIMD_AVX2 = 1,    /* avx2 + fma */
-    NZ_CPU_SIMD_AVX512 = 2   /* avx512f */
+    NZ_CPU_SIMD_AVX512 = 2,  /* avx512f */
+    NZ_CPU_SIMD_NEON = 3     /* AArch64 Advanced SIMD (always there on aarch64) */
 } nz_cpu_simd;
 
 nz_cpu_simd nz_cpu_simd_level(void);

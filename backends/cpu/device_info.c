@@ -16,6 +16,8 @@ nz_cpu_simd nz_cpu_simd_level(void)
         return NZ_CPU_SIMD_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         return NZ_CPU_SIMD_AVX2;
+#elif defined(__aarch64__)
+    return NZ_CPU_SIMD_NEON;
 #endif
     return NZ_CPU_SIMD_PORTABLE;
 }
@@ -25,6 +27,7 @@ const char *nz_cpu_simd_name(nz_cpu_simd level)
     switch (level) {
     case NZ_CPU_SIMD_AVX512: return "AVX-512 (avx512f)";
     case NZ_CPU_SIMD_AVX2: return "AVX2 (avx2+fma)";
+    case NZ_CPU_SIMD_NEON: return "NEON (AArch64 Advanced SIMD)";
     default:
 #if defined(__x86_64__)
         return "SSE2 (portable C)";

@@ -8,13 +8,15 @@
 static const nz_gemm_cfg_f32 *cfg_f32(nz_cpu_simd s)
 {
     return s == NZ_CPU_SIMD_AVX512 ? &nz_gemm_avx512_f32
-         : s == NZ_CPU_SIMD_AVX2 ? &nz_gemm_avx2_f32 : &nz_gemm_generic_f32;
+         : s == NZ_CPU_SIMD_AVX2 ? &nz_gemm_avx2_f32
+         : s == NZ_CPU_SIMD_NEON ? &nz_gemm_neon_f32 : &nz_gemm_generic_f32;
 }
 
 static const nz_gemm_cfg_f64 *cfg_f64(nz_cpu_simd s)
 {
     return s == NZ_CPU_SIMD_AVX512 ? &nz_gemm_avx512_f64
-         : s == NZ_CPU_SIMD_AVX2 ? &nz_gemm_avx2_f64 : &nz_gemm_generic_f64;
+         : s == NZ_CPU_SIMD_AVX2 ? &nz_gemm_avx2_f64
+         : s == NZ_CPU_SIMD_NEON ? &nz_gemm_neon_f64 : &nz_gemm_generic_f64;
 }
 
 static nz_status check(const nz_gemm_args *g)

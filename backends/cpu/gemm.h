@@ -50,5 +50,7 @@ typedef struct nz_gemm_cfg_f64 {
 
 extern const nz_gemm_cfg_f32 nz_gemm_avx512_f32, nz_gemm_avx2_f32, nz_gemm_generic_f32;
 extern const nz_gemm_cfg_f64 nz_gemm_avx512_f64, nz_gemm_avx2_f64, nz_gemm_generic_f64;
+extern const nz_gemm_cfg_f32 nz_gemm_neon_f32;
+extern const nz_gemm_cfg_f64 nz_gemm_neon_f64;
 
 #endif

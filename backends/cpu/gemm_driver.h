@@ -1,33 +1,42 @@
 /* The GEMM driver, instantiated by gemm.c for T = float (SFX f32) and
  * T = double (SFX f64).
  *
- * Loop order (BLIS): jc over NC columns, pc over KC, ic over row strips; B's
- * KC x NC panel and A's strip are packed once (in parallel), then the macro
- * tiles (MC rows x JB columns) are spread over the threads.  The blocking
- * never depends on the thread count, and each C element is summed by one
- * micro-kernel call per KC block in the same order, so results are bitwise
- * identical for any NAZO_CPU_THREADS. */
+ * Loop order: row strips of A (all of K packed at once, in parallel), then
+ * column blocks of B, then KC blocks of K; for each KC block the macro tiles
+ * (row range x group of B micro-panels, each task packing its own KC block
+ * of B) are spread over the threads, one pool loop per KC block.  The
+ * blocking never depends on the thread count, and each C element is summed
+ * by one micro-kernel call per KC block in the same order, so results are
+ * bitwise identical for any NAZO_CPU_THREADS.
+ *
+ * A product whose N is much narrower than the register tile (a 10-class
+ * output layer: N = 10 in a 32-wide tile) is computed transposed,
+ * C^T = op(B)^T op(A)^T, so that its long side fills the vectors; the choice
+ * depends on the shape only. */
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
 #define FN(name) CAT(name, SFX)
 #define CFG CAT(nz_gemm_cfg, SFX)
 
-/* Packing budget (elements of T) for each of the A strip and the B panel:
- * all of K is packed at once, so a strip has MB x K and a panel K x NB
- * elements, with MB and NB chosen from K.  Fixed, so that the blocking (and
- * the result) never depends on the thread count. */
-#define PACK_ELEMS ((int64_t)1 << 21)
+/* Packing budget (elements of T) for the A strip, and the width of a
+ * column block: a strip holds MB x K elements and a block K x NB, MB and NB
+ * chosen from K.  16 MiB of f32: a 2048 x 2048 A is one strip, so B is
+ * packed once (every further strip packs all of B again).  Fixed, so that
+ * the blocking (and the result) never depends on the thread count. */
+#define PACK_ELEMS ((int64_t)1 << 22)
 
 typedef struct FN(gemm_job) {
     const CFG *cfg;
     int ta, tb;
     const T *a, *b;
     T *c;
-    int64_t lda, ldb, ldc;
+    int64_t lda, ldb;
+    int64_t c_rs, c_cs;         /* C(i, j) is c[i*c_rs + j*c_cs] */
     int64_t m, n, k;
     T alpha, beta;
     int64_t jc, nc;             /* current block of columns */
+    int64_t pc;                 /* current K block */
     int64_t ic0, mb;            /* current strip of rows */
     T *ap;                      /* packed A strip (all of K) */
     T *bbuf;                    /* per worker: one K block of a B column group */
@@ -116,11 +125,12 @@ static void FN(pack_a_task)(void *vctx, int64_t t, int worker)
     }
 }
 
-/* One task: a range of rows x a group of B micro-panels, all K blocks in
- * order, so every C element sees the same sequence of kernel calls whatever
- * the split.  The task packs its group's K block of B into its own buffer
+/* One task: a range of rows x a group of B micro-panels, for the current K
+ * block.  The task packs its group's K block of B into its own buffer
  * (L2-sized: it is used right away by every row of the range, MC rows of
- * packed A at a time). */
+ * packed A at a time).  K blocks run in order, one loop over the tasks
+ * each, so every C element sees the same sequence of kernel calls whatever
+ * the split. */
 static void FN(macro_tile_task)(void *vctx, int64_t t, int worker)
 {
     FN(gemm_job) *j = vctx;
@@ -132,33 +142,40 @@ static void FN(macro_tile_task)(void *vctx, int64_t t, int worker)
     int64_t q0 = jb * j->nbp / j->njb, q1 = (jb + 1) * j->nbp / j->njb;
     T *bw = j->bbuf + (size_t)worker * j->bbuf_elems;
     _Alignas(64) T tile[NZ_GEMM_MAX_TILE];
-    for (int64_t pc = 0; pc < j->k; pc += cfg->kc) {
-        int64_t kc = j->k - pc < cfg->kc ? j->k - pc : cfg->kc;
-        T beta = pc == 0 ? j->beta : (T)1;
-        const T *apk = j->ap + pc * (j->nap * mr);
-        for (int64_t q = q0; q < q1; q++)
-            FN(pack_b_panel)(j, q, pc, kc, bw + (q - q0) * nr * kc);
-        for (int64_t ib = b0; ib < b1; ib++) {
-            int64_t r0 = ib * cfg->mc, r1 = r0 + cfg->mc < j->mb ? r0 + cfg->mc : j->mb;
-            for (int64_t q = q0; q < q1; q++) {
-                int64_t jr = q * nr;
-                const T *bp = bw + (q - q0) * nr * kc;
-                int ne = (int)(j->nc - jr < nr ? j->nc - jr : nr);
-                for (int64_t ir = r0; ir < r1; ir += mr) {
-                    const T *ap = apk + (ir / mr) * mr * kc;
-                    int me = (int)(j->mb - ir < mr ? j->mb - ir : mr);
-                    T *c = j->c + (j->ic0 + ir) * j->ldc + j->jc + jr;
-                    if (me == mr && ne == nr) {
-                        cfg->kernel(kc, ap, bp, c, j->ldc, j->alpha, beta);
-                        continue;
+    const int64_t pc = j->pc, kc = j->k - pc < cfg->kc ? j->k - pc : cfg->kc;
+    const T beta = pc == 0 ? j->beta : (T)1;
+    const T *apk = j->ap + pc * (j->nap * mr);
+    for (int64_t q = q0; q < q1; q++)
+        FN(pack_b_panel)(j, q, pc, kc, bw + (q - q0) * nr * kc);
+    for (int64_t ib = b0; ib < b1; ib++) {
+        int64_t r0 = ib * cfg->mc, r1 = r0 + cfg->mc < j->mb ? r0 + cfg->mc : j->mb;
+        for (int64_t q = q0; q < q1; q++) {
+            int64_t jr = q * nr;
+            const T *bp = bw + (q - q0) * nr * kc;
+            int ne = (int)(j->nc - jr < nr ? j->nc - jr : nr);
+            for (int64_t ir = r0; ir < r1; ir += mr) {
+                const T *ap = apk + (ir / mr) * mr * kc;
+                int me = (int)(j->mb - ir < mr ? j->mb - ir : mr);
+                T *c = j->c + (j->ic0 + ir) * j->c_rs + (j->jc + jr) * j->c_cs;
+                if (me == mr && ne == nr && j->c_cs == 1) {
+                    /* C's rows lie ldc apart, often a power of two: they miss
+                     * every cache, and the kernel's last loads would wait for
+                     * all of them at once.  Fetch them now, while the kernel
+                     * runs through kc steps. */
+                    for (int r = 0; r < mr; r++) {
+                        __builtin_prefetch(c + r * j->c_rs, 1);
+                        __builtin_prefetch(c + r * j->c_rs + nr - 1, 1);
                     }
-                    cfg->kernel(kc, ap, bp, tile, nr, (T)1, (T)0);
-                    for (int r = 0; r < me; r++)
-                        for (int cc = 0; cc < ne; cc++) {
-                            T v = j->alpha * tile[r * nr + cc];
-                            c[r * j->ldc + cc] = beta == 0 ? v : v + beta * c[r * j->ldc + cc];
-                        }
+                    cfg->kernel(kc, ap, bp, c, j->c_rs, j->alpha, beta);
+                    continue;
                 }
+                cfg->kernel(kc, ap, bp, tile, nr, (T)1, (T)0);
+                for (int r = 0; r < me; r++)
+                    for (int cc = 0; cc < ne; cc++) {
+                        T v = j->alpha * tile[r * nr + cc];
+                        T *cv = c + r * j->c_rs + cc * j->c_cs;
+                        *cv = beta == 0 ? v : v + beta * *cv;
+                    }
             }
         }
     }
@@ -171,6 +188,20 @@ static void FN(run_tasks)(nz_cpu_dev *dev, int parallel, int64_t n, nz_cpu_task_
     else
         for (int64_t t = 0; t < n; t++)
             fn(ctx, t, 0);
+}
+
+/* Fraction of a register tile's lanes that hold elements of an m x n C. */
+static double FN(tile_fill)(const CFG *cfg, int64_t m, int64_t n)
+{
+    int64_t mp = (m + cfg->mr - 1) / cfg->mr * cfg->mr, np = (n + cfg->nr - 1) / cfg->nr * cfg->nr;
+    return (double)m / (double)mp * (double)n / (double)np;
+}
+
+/* Compute C^T instead of C: when that fills the tiles clearly better (it
+ * costs a strided write of C through the tile buffer). */
+static int FN(gemm_swaps)(const CFG *cfg, int64_t m, int64_t n)
+{
+    return n < cfg->nr && FN(tile_fill)(cfg, n, m) > 1.5 * FN(tile_fill)(cfg, m, n);
 }
 
 /* Rows of a packed A strip and columns of a block of C: as many as the
@@ -205,7 +236,10 @@ static size_t FN(gemm_scratch_bytes)(const CFG *cfg, int64_t m, int64_t n, int64
                                      int workers)
 {
     int64_t mb, nb;
-    FN(gemm_strip)(cfg, m, n, k, &mb, &nb);
+    if (FN(gemm_swaps)(cfg, m, n))
+        FN(gemm_strip)(cfg, n, m, k, &mb, &nb);
+    else
+        FN(gemm_strip)(cfg, m, n, k, &mb, &nb);
     size_t abytes = ((size_t)(mb * k) * sizeof(T) + 63) / 64 * 64;
     return abytes + (size_t)workers * FN(gemm_bbuf_elems)(cfg, k) * sizeof(T);
 }
@@ -228,17 +262,22 @@ static void FN(gemm_one)(nz_cpu_dev *dev, int parallel, const CFG *cfg, void *sc
     }
     FN(gemm_job) job = {0};
     job.cfg = cfg;
-    job.ta = ta;
-    job.tb = tb;
-    job.a = a;
-    job.b = b;
     job.c = c;
-    job.lda = lda;
-    job.ldb = ldb;
-    job.ldc = ldc;
-    job.m = m;
-    job.n = n;
     job.k = k;
+    if (FN(gemm_swaps)(cfg, m, n)) {
+        /* C^T = op(B)^T op(A)^T: B's storage read as the transposed-flag
+         * flipped left operand, A's as the right one */
+        job.ta = !tb, job.a = b, job.lda = ldb;
+        job.tb = !ta, job.b = a, job.ldb = lda;
+        job.m = n, job.n = m;
+        job.c_rs = 1, job.c_cs = ldc;
+    } else {
+        job.ta = ta, job.a = a, job.lda = lda;
+        job.tb = tb, job.b = b, job.ldb = ldb;
+        job.m = m, job.n = n;
+        job.c_rs = ldc, job.c_cs = 1;
+    }
+    m = job.m, n = job.n;
     job.alpha = alpha;
     job.beta = beta;
     int64_t mbmax, nbmax;
@@ -270,7 +309,11 @@ static void FN(gemm_one)(nz_cpu_dev *dev, int parallel, const CFG *cfg, void *sc
                 nsb = (want + njb - 1) / njb < nmc ? (want + njb - 1) / njb : nmc;
             job.njb = njb;
             job.nsb = nsb;
-            FN(run_tasks)(dev, parallel, nsb * njb, FN(macro_tile_task), &job);
+            /* one loop over the tasks per K block: all tasks then read the
+             * same KC-deep slice of the packed A strip, which stays in the
+             * shared cache, instead of each cycling through all of K */
+            for (job.pc = 0; job.pc < k; job.pc += cfg->kc)
+                FN(run_tasks)(dev, parallel, nsb * njb, FN(macro_tile_task), &job);
         }
     }
 }
@@ -297,7 +340,7 @@ static void FN(batch_task)(void *vctx, int64_t t, int worker)
 }
 
 /* Below this many flops one thread does a whole GEMM. */
-#define PARALLEL_FLOPS (1 << 22)
+#define PARALLEL_FLOPS (1 << 23)
 
 static nz_status FN(gemm_batched)(nz_cpu_dev *dev, const CFG *cfg, const nz_gemm_args *g,
                                   const T *a, const T *b, T *c)

@@ -1,12 +1,21 @@
 /* A small persistent worker pool with a parallel-for over task indices.
  *
- * Workers sleep on a condition variable between loops; a loop hands out task
- * indices through an atomic counter, so which thread runs which task varies,
- * and every user makes its result independent of that (each task owns its
- * outputs; reductions combine fixed chunks in order). */
+ * A loop hands out task indices through an atomic counter, so which thread
+ * runs which task varies, and every user makes its result independent of that
+ * (each task owns its outputs; reductions combine fixed chunks in order).
+ *
+ * Between loops a worker first spins for SPIN_NS, then sleeps on a condition
+ * variable.  A GEMM is several loops back to back (pack, then macro tiles),
+ * and waking a sleeping thread costs tens of microseconds on a VM, where the
+ * idle vCPU has halted: spinning through the short gaps keeps both threads
+ * busy.  The caller spins the same way for the workers to finish. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "cpu.h"
 
@@ -15,9 +24,9 @@ struct nz_cpu_pool {
     pthread_t *tids;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    uint64_t generation;       /* bumped for every loop */
+    atomic_uint_fast64_t generation; /* bumped for every loop (under mu) */
     int stop;
-    int busy;                  /* workers still inside the current loop */
+    atomic_int busy;           /* workers still inside the current loop */
     nz_cpu_task_fn fn;
     void *ctx;
     int64_t ntasks;
@@ -39,6 +48,53 @@ static void run_tasks(nz_cpu_pool *p, nz_cpu_task_fn fn, void *ctx, int64_t ntas
     }
 }
 
+/* How long a thread spins for the next loop (or for the workers) before
+ * sleeping: about the gap between the loops of one op, far below a time
+ * slice. */
+#define SPIN_NS 200000
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Spin until generation differs from `seen` (returns 1) or SPIN_NS passed. */
+static int spin_for_generation(nz_cpu_pool *p, uint64_t seen)
+{
+    int64_t t0 = mono_ns();
+    for (unsigned i = 1;; i++) {
+        if (atomic_load_explicit(&p->generation, memory_order_acquire) != seen)
+            return 1;
+        cpu_relax();
+        if ((i & 255) == 0 && mono_ns() - t0 > SPIN_NS)
+            return 0;
+    }
+}
+
+/* Spin until no worker is busy (returns 1) or SPIN_NS passed. */
+static int spin_for_workers(nz_cpu_pool *p)
+{
+    int64_t t0 = mono_ns();
+    for (unsigned i = 1;; i++) {
+        if (atomic_load_explicit(&p->busy, memory_order_acquire) == 0)
+            return 1;
+        cpu_relax();
+        if ((i & 255) == 0 && mono_ns() - t0 > SPIN_NS)
+            return 0;
+    }
+}
+
 static void *worker_main(void *arg)
 {
     nz_cpu_worker_arg *wa = arg;
@@ -48,6 +104,11 @@ static void *worker_main(void *arg)
     uint64_t seen = 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
+        if (p->generation == seen && !p->stop) {
+            pthread_mutex_unlock(&p->mu);
+            spin_for_generation(p, seen);
+            pthread_mutex_lock(&p->mu);
+        }
         while (p->generation == seen && !p->stop)
             pthread_cond_wait(&p->go, &p->mu);
         if (p->stop)
@@ -143,6 +204,8 @@ void nz_cpu_pool_run(nz_cpu_pool *p, int64_t ntasks, nz_cpu_task_fn fn, void *ct
     pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     run_tasks(p, fn, ctx, ntasks, 0);
+    if (spin_for_workers(p))
+        return;
     pthread_mutex_lock(&p->mu);
     while (p->busy > 0)
         pthread_cond_wait(&p->done, &p->mu);

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "cpu.h"
+#include "vmath.h"
 
 #define NZ_CPU_BODY "softmax_xent_body.h"
 #include "tmpl_both.h"

@@ -1,5 +1,13 @@
 /* NZ_OP_SOFTMAX_XENT for one T (see softmax_xent.c). */
 #define FN(name) NZ_CAT(name, SFX)
+#define VM(name) NZ_CAT(nz_vm_##name, SFX) /* vmath.h: vectorizes, unlike libm */
+
+/* exp(x[j] - mx) goes through a block on the stack so that the exps
+ * vectorize while the double sum still runs in order (same bits at any
+ * split, as before). */
+#ifndef NZ_SX_BLOCK
+#define NZ_SX_BLOCK 256
+#endif
 
 typedef struct FN(sx_job) {
     const nz_softmax_xent_args *a;
@@ -8,7 +16,15 @@ typedef struct FN(sx_job) {
     T *loss, *probs, *dlogits;
 } FN(sx_job);
 
-static void FN(sx_rows)(void *vctx, int64_t i0, int64_t i1)
+/* d loss / d logit: softmax - onehot, NaN for every logit of a bad label */
+static inline __attribute__((always_inline)) double FN(sx_grad)(T x, double lse, int is_label,
+                                                                 int bad)
+{
+    double g = nz_vm_exp_f64((double)x - lse) - (is_label ? 1.0 : 0.0);
+    return nz_vm_sel_f64(bad, NAN, g);
+}
+
+NZ_CPU_SIMD_CLONES static void FN(sx_rows)(void *vctx, int64_t i0, int64_t i1)
 {
     FN(sx_job) *s = vctx;
     const nz_softmax_xent_args *a = s->a;
@@ -23,8 +39,14 @@ static void FN(sx_rows)(void *vctx, int64_t i0, int64_t i1)
             mx = x[j] > mx ? x[j] : mx;
         /* exp(x - max) <= 1: no overflow; the sum in double */
         double sum = 0;
-        for (int64_t j = 0; j < n; j++)
-            sum += (double)M(exp)(x[j] - mx);
+        for (int64_t j0 = 0; j0 < n; j0 += NZ_SX_BLOCK) {
+            T e[NZ_SX_BLOCK];
+            int64_t len = n - j0 < NZ_SX_BLOCK ? n - j0 : NZ_SX_BLOCK;
+            for (int64_t j = 0; j < len; j++)
+                e[j] = VM(exp)(x[j0 + j] - mx);
+            for (int64_t j = 0; j < len; j++)
+                sum += (double)e[j];
+        }
         double lse = (double)mx + log(sum);
         if (!a->backward) {
             double l = bad ? NAN : lse - (double)x[lab];
@@ -33,15 +55,18 @@ static void FN(sx_rows)(void *vctx, int64_t i0, int64_t i1)
             if (s->probs) {
                 T *p = s->probs + i * n;
                 for (int64_t j = 0; j < n; j++)
-                    p[j] = (T)exp((double)x[j] - lse);
+                    p[j] = (T)nz_vm_exp_f64((double)x[j] - lse);
             }
             continue;
         }
+        /* two loops, so that d is read only when beta != 0 and both vectorize */
         T *d = s->dlogits + i * n;
-        for (int64_t j = 0; j < n; j++) {
-            double g = bad ? NAN : exp((double)x[j] - lse) - (j == lab ? 1.0 : 0.0);
-            d[j] = (T)(beta == 0 ? alpha * g : alpha * g + beta * (double)d[j]);
-        }
+        if (beta == 0)
+            for (int64_t j = 0; j < n; j++)
+                d[j] = (T)(alpha * FN(sx_grad)(x[j], lse, j == lab, bad));
+        else
+            for (int64_t j = 0; j < n; j++)
+                d[j] = (T)(alpha * FN(sx_grad)(x[j], lse, j == lab, bad) + beta * (double)d[j]);
     }
 }
 
@@ -59,3 +84,4 @@ static void FN(softmax_xent)(nz_cpu_dev *dev, const nz_softmax_xent_args *a)
 }
 
 #undef FN
+#undef VM

@@ -150,19 +150,29 @@ static void thread_run(const char *threads, double *out, size_t *nout)
     setenv("NAZO_CPU_THREADS", threads, 1);
     void *saved = dev;
     CHECK(be->open(0, &dev) == NZ_OK, "open with %s threads: %s", threads, nz_last_error());
-    enum { M = 301, N = 517, K = 403, R = 1500, C = 1001 };
+    enum { M = 301, N = 517, K = 403, M2 = 3001, N2 = 9, R = 1500, C = 1001 };
     size_t o = 0;
     double *a = malloc(sizeof(double) * R * C);
     fill_vals(a, (size_t)R * C, 7);
     for (int dt = NZ_F32; dt <= NZ_F64; dt++) {
         void *ba = up((nz_dtype)dt, a, M * K), *bb = up((nz_dtype)dt, a + M * K, K * N);
         void *bc = up((nz_dtype)dt, NULL, M * N);
+        void *ba2 = up((nz_dtype)dt, a + K * N, M2 * K);
         nz_op_args g = {.op = NZ_OP_GEMM, .dtype = (nz_dtype)dt};
         g.u.gemm = (nz_gemm_args){0, 0, M, N, K, 1.0, 0.0, {ba, 0}, {bb, 0}, {bc, 0}, K, N, N, 1,
                                   0, 0, 0};
         run_op(&g);
         down((nz_dtype)dt, bc, out + o, M * N);
         o += M * N;
+        /* a narrow product (N2 < the register tile): computed as C^T, and
+         * large enough to be split over the threads */
+        void *bt = up((nz_dtype)dt, NULL, M2 * N2);
+        g.u.gemm = (nz_gemm_args){0, 0, M2, N2, K, 1.0, 0.0, {ba2, 0}, {bb, 0}, {bt, 0}, K, N2,
+                                  N2, 1, 0, 0, 0};
+        run_op(&g);
+        down((nz_dtype)dt, bt, out + o, M2 * N2);
+        o += M2 * N2;
+        release(bt);
         void *bx = up((nz_dtype)dt, a, (size_t)R * C);
         void *br = up((nz_dtype)dt, NULL, R + C);
         for (int fn = NZ_RED_SUM; fn <= NZ_RED_MIN; fn++)
@@ -176,6 +186,7 @@ static void thread_run(const char *threads, double *out, size_t *nout)
                 o += k;
             }
         release(ba);
+        release(ba2);
         release(bb);
         release(bc);
         release(bx);
@@ -191,7 +202,7 @@ static void test_thread_independence(void)
 {
     const char *old = getenv("NAZO_CPU_THREADS");
     char *saved = old ? strdup(old) : NULL;
-    size_t cap = 2 * (301 * 517 + 5 * (1500 + 1001 + 1)), n1 = 0, n2 = 0, n3 = 0;
+    size_t cap = 2 * (301 * 517 + 3001 * 9 + 5 * (1500 + 1001 + 1)), n1 = 0, n2 = 0, n3 = 0;
     double *r1 = malloc(cap * sizeof(double)), *r2 = malloc(cap * sizeof(double));
     double *r3 = malloc(cap * sizeof(double));
     thread_run("1", r1, &n1);

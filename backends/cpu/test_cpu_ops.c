@@ -86,6 +86,7 @@ void test_gemm(void)
     static const int64_t shapes[][3] = {
         {1, 1, 1}, {7, 5, 3}, {1, 31, 7}, {31, 1, 33}, {12, 32, 256}, {13, 33, 257},
         {127, 129, 65}, {5, 1100, 7}, {1030, 9, 300}, {200, 300, 530}, {64, 64, 0},
+        {128, 10, 1024}, /* the MLP output layer; computed as C^T like 1030x9 and 31x1 */
     };
     for (int dt = NZ_F32; dt <= NZ_F64; dt++)
         for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)

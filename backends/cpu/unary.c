@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "cpu.h"
+#include "vmath.h"
 
 #define NZ_CPU_BODY "unary_body.h"
 #include "tmpl_both.h"

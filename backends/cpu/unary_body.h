@@ -1,5 +1,6 @@
 /* NZ_OP_UNARY for one T (see tmpl.h). */
 #define FN(name) NZ_CAT(name, SFX)
+#define VM(name) NZ_CAT(nz_vm_##name, SFX) /* vmath.h: vectorizes, unlike libm */
 
 /* One value of f.  Kept in a switch the compiler folds away: every caller
  * passes a constant fn through an always-inlined loop. */
@@ -14,15 +15,15 @@ static inline __attribute__((always_inline)) T FN(un_f)(int fn, T v, T p0, T p1)
     case NZ_UN_SQRT: return M(sqrt)(v);
     case NZ_UN_RSQRT: return (T)1 / M(sqrt)(v);
     case NZ_UN_RECIP: return (T)1 / v;
-    case NZ_UN_EXP: return M(exp)(v);
-    case NZ_UN_LOG: return M(log)(v);
+    case NZ_UN_EXP: return VM(exp)(v);
+    case NZ_UN_LOG: return VM(log)(v);
     case NZ_UN_SIN: return M(sin)(v);
     case NZ_UN_COS: return M(cos)(v);
     case NZ_UN_ACOS: return M(acos)(v < (T)-1 ? (T)-1 : v > (T)1 ? (T)1 : v);
     case NZ_UN_RELU: return v > 0 ? v : (T)0;
-    case NZ_UN_SIGMOID: return (T)1 / ((T)1 + M(exp)(-v));
-    case NZ_UN_TANH: return M(tanh)(v);
-    case NZ_UN_GELU: return (T)0.5 * v * ((T)1 + M(erf)(v * (T)0.70710678118654752440));
+    case NZ_UN_SIGMOID: return VM(sigmoid)(v);
+    case NZ_UN_TANH: return VM(tanh)(v);
+    case NZ_UN_GELU: return (T)0.5 * v * ((T)1 + VM(erf)(v * (T)0.70710678118654752440));
     case NZ_UN_STEP: return v > 0 ? (T)1 : (T)0;
     case NZ_UN_AFFINE: return p0 * v + p1;
     case NZ_UN_CLAMP: return M(fmin)(M(fmax)(v, p0), p1);
@@ -96,3 +97,4 @@ static void FN(unary)(nz_cpu_dev *dev, const nz_unary_args *a)
 }
 
 #undef FN
+#undef VM

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nazo/backend.h"
 #include "nazo/core.h"
 #include "nazo/status.h"
 
@@ -28,17 +29,31 @@ void nz_bench_usage(void);
 typedef enum nz_bench_what {
     NZ_BENCH_GEMM = 0,
     NZ_BENCH_ADD,
-    NZ_BENCH_RELU,
+    NZ_BENCH_UNARY,
     NZ_BENCH_SGD
 } nz_bench_what;
 
+/* What a row is compared with. */
+typedef enum nz_bench_ref {
+    NZ_BENCH_REF_DEFAULT = 0, /* OpenBLAS SGEMM for GEMM, the triad for element-wise */
+    NZ_BENCH_REF_FMA          /* a register-only FMA loop: the machine's compute peak */
+} nz_bench_ref;
+
 typedef struct nz_bench_case {
     nz_bench_what what;
-    const char *kind;     /* "gemm", "gemm-mlp", "add", "relu", "sgd" */
+    const char *kind;     /* "gemm", "gemm-mlp", "add", "relu", "sigmoid", "tanh", "sgd" */
     int64_t m, k, n;      /* GEMM: op(A) m x k, op(B) k x n; element-wise: m x n */
     int trans_a, trans_b;
     int quick;            /* part of the --quick subset */
+    nz_unary_fn un;       /* NZ_BENCH_UNARY: the map */
+    nz_bench_ref ref;
 } nz_bench_case;
+
+/* Table entries: a GEMM next to OpenBLAS; an element-wise op on m x n. */
+#define NZ_BENCH_GEMM_CASE(kind, m, k, n, ta, tb, quick) \
+    {NZ_BENCH_GEMM, kind, m, k, n, ta, tb, quick, NZ_UN_IDENTITY, NZ_BENCH_REF_DEFAULT}
+#define NZ_BENCH_ELT_CASE(what, kind, m, n, quick, un) \
+    {what, kind, m, 0, n, 0, 0, quick, un, NZ_BENCH_REF_DEFAULT}
 
 const nz_bench_case *nz_bench_cases(size_t *count);
 /* "1024x1024x1024", "784x128x1024 tA", "4096x4096". */
@@ -88,12 +103,19 @@ void nz_bench_fill(float *x, size_t count, uint64_t seed);
 void nz_bench_cpu_model(char *buf, size_t len);
 /* The 1-minute load average from /proc/loadavg, or -1. */
 double nz_bench_loadavg(void);
+/* fn(part i) on `threads` threads, part 0 on the caller; parts is an array
+ * of part_size-byte elements.  `what` names the loop in the error. */
+nz_status nz_bench_threads(int threads, void *(*fn)(void *), void *parts, size_t part_size,
+                           const char *what);
 
 /* ---- the providers: each fills a side, or fails with a message ---- */
 nz_status nz_bench_nazo_gemm(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd);
 nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c, nz_bench_side *sd);
 /* a[i] = b[i] + s*c[i] over `count` floats on `threads` pthreads; work in bytes. */
 nz_status nz_bench_triad(int64_t count, int threads, nz_bench_side *sd);
+/* Independent FMAs on registers on `threads` pthreads (AVX-512, AVX2+FMA or
+ * scalar, as the CPU has); work in FLOPs. */
+nz_status nz_bench_fma_peak(int threads, nz_bench_side *sd);
 
 /* OpenBLAS SGEMM on the host; NZ_ERR_UNSUPPORTED when built without it. */
 int nz_bench_blas_available(void);

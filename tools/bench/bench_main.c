@@ -45,9 +45,12 @@ static void progress_done(void)
 }
 
 /* The reference side of a row: OpenBLAS for GEMM (none when the build has
- * no OpenBLAS), the triad over as many floats for element-wise ops. */
+ * no OpenBLAS), the triad over as many floats for element-wise ops, or the
+ * FMA loop where the case asks for the machine's peak. */
 static nz_status reference_side(const nz_bench_row *r, nz_bench_side *sd)
 {
+    if (r->c->ref == NZ_BENCH_REF_FMA)
+        return nz_bench_fma_peak(r->threads, sd);
     if (r->c->what != NZ_BENCH_GEMM)
         return nz_bench_triad(r->c->m * r->c->n, r->threads, sd);
     if (!nz_bench_blas_available())

@@ -1,5 +1,6 @@
-/* Element-wise ops on a nazo device: a binary map (add), a unary map (relu)
- * and the fused SGD update, the memory-bound ops of a training step. */
+/* Element-wise ops on a nazo device: a binary map (add), unary maps (relu,
+ * sigmoid, tanh) and the fused SGD update, the memory-bound ops of a training
+ * step. */
 #include <stdlib.h>
 
 #include "bench_internal.h"
@@ -7,16 +8,16 @@
 
 typedef struct elt_job {
     nz_device *dev;
-    nz_bench_what what;
+    const nz_bench_case *c;
     nz_tensor *x, *y, *z; /* add: out=z, x, y; relu: out=z, x; sgd: w=x, g=y, v=z */
 } elt_job;
 
 static nz_status elt_call(void *arg)
 {
     elt_job *j = arg;
-    switch (j->what) {
+    switch (j->c->what) {
     case NZ_BENCH_ADD: return nz_binary(j->z, NZ_BIN_ADD, j->x, j->y, 1.0, 0.0);
-    case NZ_BENCH_RELU: return nz_unary(j->z, NZ_UN_RELU, j->x, 0.0, 0.0, 1.0, 0.0);
+    case NZ_BENCH_UNARY: return nz_unary(j->z, j->c->un, j->x, 0.0, 0.0, 1.0, 0.0);
     /* A tiny rate keeps w finite over thousands of repeated updates. */
     case NZ_BENCH_SGD: return nz_sgd_update(j->x, j->y, j->z, 1e-6, 0.9, 0.0, 0);
     case NZ_BENCH_GEMM: break;
@@ -51,7 +52,7 @@ nz_status nz_bench_nazo_eltwise(nz_device *dev, const nz_bench_case *c, nz_bench
         free(host);
         return nz_error(NZ_ERR_NOMEM, "bench: out of memory for %zu floats", count);
     }
-    *j = (elt_job){dev, c->what, NULL, NULL, NULL};
+    *j = (elt_job){dev, c, NULL, NULL, NULL};
     nz_bench_fill(host, count, 3);
     j->x = nz_tensor_from_host(dev, NZ_F32, 2, shape, host);
     nz_bench_fill(host, count, 4);

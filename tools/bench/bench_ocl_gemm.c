@@ -11,9 +11,9 @@
 #include "bench_internal.h"
 
 static const nz_bench_case ocl_cases[] = {
-    {NZ_BENCH_GEMM, "gemm", 256, 256, 256, 0, 0, 1},
-    {NZ_BENCH_GEMM, "gemm", 512, 512, 512, 0, 0, 1},
-    {NZ_BENCH_GEMM, "gemm", 1024, 1024, 1024, 0, 0, 1},
+    NZ_BENCH_GEMM_CASE("gemm", 256, 256, 256, 0, 0, 1),
+    NZ_BENCH_GEMM_CASE("gemm", 512, 512, 512, 0, 0, 1),
+    NZ_BENCH_GEMM_CASE("gemm", 1024, 1024, 1024, 0, 0, 1),
 };
 #define NCASES (sizeof ocl_cases / sizeof ocl_cases[0])
 

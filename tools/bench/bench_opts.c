@@ -12,7 +12,7 @@ void nz_bench_usage(void)
 {
     printf("usage: nazo bench [--device D] [--threads 1,2] [--quick] [--out FILE.csv|FILE.json]\n"
            "  GEMM GFLOP/s through nz_matmul next to OpenBLAS SGEMM, and element-wise GB/s\n"
-           "  (add, relu, sgd) next to a C triad, on the device and thread counts given.\n"
+           "  (add, relu, sigmoid, tanh, sgd) next to a C triad, on the device and thread counts given.\n"
            "  On an OpenCL device also: own GEMM kernel vs CLBlast (n = 256..1024) next to\n"
            "  OpenBLAS, launch overhead (us/op, vs cpu:0), 64 MiB upload/download (GB/s,\n"
            "  vs memcpy), and cold/warm start with an empty/filled NAZO_CACHE_DIR (s).\n"

@@ -1,6 +1,5 @@
 /* The bandwidth yardstick: a[i] = b[i] + s*c[i] in plain C on pthreads,
  * each thread a contiguous share, like the CPU backend's element-wise loops. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,22 +28,10 @@ static void *triad_range(void *arg)
     return NULL;
 }
 
-/* Threads are created for every call: at 16M floats a call takes
- * milliseconds, thread creation tens of microseconds. */
 static nz_status triad_call(void *arg)
 {
     triad_job *j = arg;
-    pthread_t tids[1024];
-    int started = 0;
-    for (int i = 1; i < j->threads; i++, started++)
-        if (pthread_create(&tids[i], NULL, triad_range, &j->parts[i]) != 0)
-            break;
-    triad_range(&j->parts[0]);
-    for (int i = 1; i <= started; i++)
-        pthread_join(tids[i], NULL);
-    if (started != j->threads - 1)
-        return nz_error(NZ_ERR_DEVICE, "bench: cannot start %d triad threads", j->threads);
-    return NZ_OK;
+    return nz_bench_threads(j->threads, triad_range, j->parts, sizeof j->parts[0], "triad");
 }
 
 static void triad_free(void *arg)

@@ -1,5 +1,6 @@
 /* Host helpers: buffers for the references and the uploaded data, the CPU name. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,22 @@ nz_bench_xrow *nz_bench_xrow_add(nz_bench_xrows *x, const char *kind, const char
     r->ref = NAN;
     r->ref_name = ref_name;
     return r;
+}
+
+/* Threads are created for every call: the yardsticks' calls take
+ * milliseconds, thread creation tens of microseconds. */
+nz_status nz_bench_threads(int threads, void *(*fn)(void *), void *parts, size_t part_size,
+                           const char *what)
+{
+    pthread_t tids[1024];
+    int started = 0;
+    for (int i = 1; i < threads && i < 1024; i++, started++)
+        if (pthread_create(&tids[i], NULL, fn, (char *)parts + (size_t)i * part_size) != 0)
+            break;
+    fn(parts);
+    for (int i = 1; i <= started; i++)
+        pthread_join(tids[i], NULL);
+    if (started != threads - 1)
+        return nz_error(NZ_ERR_DEVICE, "bench: cannot start %d %s threads", threads, what);
+    return NZ_OK;
 }
