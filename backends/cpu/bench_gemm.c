@@ -80,7 +80,9 @@ static double time_side(ctx *x, int side, int dev, double secs, double *cpu)
     } while (t < secs);
     *cpu = (clk(CLOCK_PROCESS_CPUTIME_ID) - c0) / reps;
     if (side == 1)
-        usleep(100000); /* let OpenBLAS's spinning workers go to sleep, off the clock */
+        /* OpenBLAS's workers spin ~0.13 s after a call (their CPU time would
+         * count in the next side's): let them sleep, off the clock */
+        usleep(300000);
     return t / reps;
 }
 
