@@ -29,6 +29,17 @@ typedef void (*nz_gemm_pack_f32)(int trans, const float *src, int64_t ld, int64_
 typedef void (*nz_gemm_pack_f64)(int trans, const double *src, int64_t ld, int64_t idx0,
                                  int count, int64_t pc, int64_t kc, double *restrict dst);
 
+/* A partial tile (optional; NULL: the driver computes a full tile into a
+ * buffer and copies the rows x cols part): like the kernel, but only rows
+ * (<= MR) rows are computed and rows x cols (<= NR) elements of c are read
+ * and written, so that edge tiles cost what they hold. */
+typedef void (*nz_gemm_part_f32)(int rows, int cols, int64_t kc, const float *restrict a,
+                                 const float *restrict b, float *restrict c, int64_t ldc,
+                                 float alpha, float beta);
+typedef void (*nz_gemm_part_f64)(int rows, int cols, int64_t kc, const double *restrict a,
+                                 const double *restrict b, double *restrict c, int64_t ldc,
+                                 double alpha, double beta);
+
 /* Blocking: MR x NR register tile, MC x KC block of A (L2), KC x NC panel of B
  * (L3).  MC is a multiple of MR and NC of NR. */
 typedef struct nz_gemm_cfg_f32 {
@@ -36,6 +47,7 @@ typedef struct nz_gemm_cfg_f32 {
     int64_t mc, kc, nc;
     nz_gemm_kernel_f32 kernel;
     nz_gemm_pack_f32 pack_a, pack_b;
+    nz_gemm_part_f32 part;
 } nz_gemm_cfg_f32;
 
 typedef struct nz_gemm_cfg_f64 {
@@ -43,6 +55,7 @@ typedef struct nz_gemm_cfg_f64 {
     int64_t mc, kc, nc;
     nz_gemm_kernel_f64 kernel;
     nz_gemm_pack_f64 pack_a, pack_b;
+    nz_gemm_part_f64 part;
 } nz_gemm_cfg_f64;
 
 /* The largest MR*NR of any kernel, for the partial-tile buffer. */

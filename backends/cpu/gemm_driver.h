@@ -169,6 +169,10 @@ static void FN(macro_tile_task)(void *vctx, int64_t t, int worker)
                     cfg->kernel(kc, ap, bp, c, j->c_rs, j->alpha, beta);
                     continue;
                 }
+                if (cfg->part && j->c_cs == 1) {
+                    cfg->part(me, ne, kc, ap, bp, c, j->c_rs, j->alpha, beta);
+                    continue;
+                }
                 cfg->kernel(kc, ap, bp, tile, nr, (T)1, (T)0);
                 for (int r = 0; r < me; r++)
                     for (int cc = 0; cc < ne; cc++) {

@@ -191,14 +191,67 @@ static void pack_b_f32(int trans, const float *b, int64_t ldb, int64_t j0, int c
     }
 }
 
+/* ---- edge tiles (f32) ---------------------------------------------------
+ * R rows (a constant once inlined, so the accumulators stay in registers)
+ * and the columns whose lanes are set in m0 | m1: no FMA for the rows past
+ * the edge, and C's columns past it neither read nor written. */
+__attribute__((target("avx512f"), always_inline))
+static inline void part_rows_f32(const int R, int64_t kc, const float *restrict a,
+                                 const float *restrict b, float *restrict c, int64_t ldc,
+                                 float alpha, float beta, __mmask16 m0, __mmask16 m1)
+{
+    __m512 acc[MR][2];
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++)
+        acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int64_t p = 0; p < kc; p++, a += MR, b += 32) {
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < R; r++) {
+            __m512 av = _mm512_set1_ps(a[r]);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+        float *cr = c + r * ldc;
+        __m512 x0 = _mm512_mul_ps(va, acc[r][0]), x1 = _mm512_mul_ps(va, acc[r][1]);
+        if (beta != 0.0f) {
+            x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), x0);
+            x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), x1);
+        }
+        _mm512_mask_storeu_ps(cr, m0, x0);
+        _mm512_mask_storeu_ps(cr + 16, m1, x1);
+    }
+}
+
+__attribute__((target("avx512f")))
+static void part_f32(int rows, int cols, int64_t kc, const float *restrict a,
+                     const float *restrict b, float *restrict c, int64_t ldc, float alpha,
+                     float beta)
+{
+    __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+    __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF
+                 : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+#define PART_CASE(R) case R: part_rows_f32(R, kc, a, b, c, ldc, alpha, beta, m0, m1); break;
+    switch (rows) {
+    PART_CASE(1) PART_CASE(2) PART_CASE(3) PART_CASE(4) PART_CASE(5) PART_CASE(6)
+    PART_CASE(7) PART_CASE(8) PART_CASE(9) PART_CASE(10) PART_CASE(11) PART_CASE(12)
+    default: break;
+    }
+#undef PART_CASE
+}
+
 /* KC x NR of B (32 KiB f32) stays in L1/L2; MC x KC of A in L2. */
 const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {MR, 32, 16 * MR, 256, 4096, kernel_f32,
-                                           pack_a_f32, pack_b_f32};
+                                           pack_a_f32, pack_b_f32, part_f32};
 const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {MR, 16, 8 * MR, 256, 2048, kernel_f64,
-                                           NULL, NULL};
+                                           NULL, NULL, NULL};
 
 #else
 /* Not x86-64: the driver never selects these. */
-const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {0, 0, 0, 0, 0, 0, NULL, NULL};
-const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {0, 0, 0, 0, 0, 0, NULL, NULL};
+const nz_gemm_cfg_f32 nz_gemm_avx512_f32 = {0, 0, 0, 0, 0, 0, NULL, NULL, NULL};
+const nz_gemm_cfg_f64 nz_gemm_avx512_f64 = {0, 0, 0, 0, 0, 0, NULL, NULL, NULL};
 #endif
