@@ -83,8 +83,10 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
     }
 }
 
-const nz_gemm_cfg_f32 nz_gemm_avx2_f32 = {MR, 16, 24 * MR, 256, 4096, kernel_f32, NULL, NULL, NULL};
-const nz_gemm_cfg_f64 nz_gemm_avx2_f64 = {MR, 8, 12 * MR, 256, 2048, kernel_f64, NULL, NULL, NULL};
+const nz_gemm_cfg_f32 nz_gemm_avx2_f32 = {MR, 16, 24 * MR, 256, 4096, kernel_f32,
+                                           NULL, NULL, NULL};
+const nz_gemm_cfg_f64 nz_gemm_avx2_f64 = {MR, 8, 12 * MR, 256, 2048, kernel_f64,
+                                           NULL, NULL, NULL};
 
 #else
 const nz_gemm_cfg_f32 nz_gemm_avx2_f32 = {0, 0, 0, 0, 0, 0, NULL, NULL, NULL};

@@ -40,5 +40,7 @@ static void kernel_f64(int64_t kc, const double *restrict a, const double *restr
                                          : alpha * acc[r][j] + beta * c[r * ldc + j];
 }
 
-const nz_gemm_cfg_f32 nz_gemm_generic_f32 = {MR, NR, 32 * MR, 256, 2048, kernel_f32, NULL, NULL, NULL};
-const nz_gemm_cfg_f64 nz_gemm_generic_f64 = {MR, NR, 16 * MR, 256, 1024, kernel_f64, NULL, NULL, NULL};
+const nz_gemm_cfg_f32 nz_gemm_generic_f32 = {MR, NR, 32 * MR, 256, 2048, kernel_f32,
+                                           NULL, NULL, NULL};
+const nz_gemm_cfg_f64 nz_gemm_generic_f64 = {MR, NR, 16 * MR, 256, 1024, kernel_f64,
+                                           NULL, NULL, NULL};

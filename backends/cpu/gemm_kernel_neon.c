@@ -59,8 +59,10 @@ DEFINE_KERNEL(f64, double, float64x2_t, 2)
  * to 1 MiB L2, a few MiB of L3 or system cache): the KC x NR sliver of B
  * (12 KiB either dtype) stays in L1, the MC x KC block of A (128 KiB f32,
  * 256 KiB f64) in L2, and the KC x NC panel of B (3 MiB) in the last level. */
-const nz_gemm_cfg_f32 nz_gemm_neon_f32 = {MR, 12, 16 * MR, 256, 3072, kernel_f32, NULL, NULL, NULL};
-const nz_gemm_cfg_f64 nz_gemm_neon_f64 = {MR, 6, 16 * MR, 256, 1536, kernel_f64, NULL, NULL, NULL};
+const nz_gemm_cfg_f32 nz_gemm_neon_f32 = {MR, 12, 16 * MR, 256, 3072, kernel_f32,
+                                           NULL, NULL, NULL};
+const nz_gemm_cfg_f64 nz_gemm_neon_f64 = {MR, 6, 16 * MR, 256, 1536, kernel_f64,
+                                           NULL, NULL, NULL};
 
 #else
 /* Not AArch64: the driver never selects these. */

@@ -105,7 +105,8 @@ void nz_bench_print_targets(const nz_bench_report *rep)
     ratio_target(rep, 0, 0.8, "element-wise >= 0.8x triad");
     if (rep->xrows)
         ocl_targets(rep);
-    const nz_bench_row *one = find_gemm(rep, "gemm", 1024, 1), *two = find_gemm(rep, "gemm", 1024, 2);
+    const nz_bench_row *one = find_gemm(rep, "gemm", 1024, 1),
+                       *two = find_gemm(rep, "gemm", 1024, 2);
     if (!one || !two || !isfinite(one->nazo) || !isfinite(two->nazo)) {
         printf("  GEMM n=1024 2 threads >= 1.8x 1 thread: not measured (needs --threads 1,2)\n");
         return;
