@@ -37,6 +37,10 @@ typedef enum nz_cpu_simd {
 } nz_cpu_simd;
 
 nz_cpu_simd nz_cpu_simd_level(void);
+/* The level the GEMM kernels use: the CPU's, or lower where NAZO_CPU_SIMD
+ * asks (avx512, avx2, neon, portable); an unknown name or a level this CPU
+ * lacks is an error with a message. */
+nz_status nz_cpu_simd_choice(nz_cpu_simd *out);
 const char *nz_cpu_simd_name(nz_cpu_simd level);
 
 /* NAZO_CPU_THREADS or the online core count.  NZ_ERR_INVALID with a message

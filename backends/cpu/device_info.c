@@ -22,6 +22,42 @@ nz_cpu_simd nz_cpu_simd_level(void)
     return NZ_CPU_SIMD_PORTABLE;
 }
 
+/* NAZO_CPU_SIMD: run a lower GEMM kernel than the CPU allows, to test it or
+ * to compare.  The element-wise loops keep the clone the CPU picked at load
+ * time (target_clones). */
+nz_status nz_cpu_simd_choice(nz_cpu_simd *out)
+{
+    static const struct {
+        const char *name;
+        nz_cpu_simd level;
+    } names[] = {{"avx512", NZ_CPU_SIMD_AVX512}, {"avx2", NZ_CPU_SIMD_AVX2},
+                 {"neon", NZ_CPU_SIMD_NEON}, {"portable", NZ_CPU_SIMD_PORTABLE}};
+    nz_cpu_simd have = nz_cpu_simd_level();
+    *out = have;
+    const char *env = getenv("NAZO_CPU_SIMD");
+    if (!env || !*env)
+        return NZ_OK;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(env, names[i].name) != 0)
+            continue;
+        nz_cpu_simd want = names[i].level;
+        /* portable runs anywhere; the others only where the CPU has them
+         * (NEON and the x86 levels exclude each other) */
+        int ok = want == NZ_CPU_SIMD_PORTABLE || want == have ||
+                 (have == NZ_CPU_SIMD_AVX512 && want == NZ_CPU_SIMD_AVX2);
+        if (!ok)
+            return nz_error(NZ_ERR_UNSUPPORTED,
+                            "cpu: NAZO_CPU_SIMD='%s' but this CPU has %s: use a level it "
+                            "has, 'portable', or unset NAZO_CPU_SIMD", env,
+                            nz_cpu_simd_name(have));
+        *out = want;
+        return NZ_OK;
+    }
+    return nz_error(NZ_ERR_INVALID,
+                    "cpu: NAZO_CPU_SIMD='%s' is not a SIMD level: use avx512, avx2, neon or "
+                    "portable (at most what the CPU has), or unset it", env);
+}
+
 const char *nz_cpu_simd_name(nz_cpu_simd level)
 {
     switch (level) {
@@ -104,8 +140,11 @@ nz_status nz_cpu_fill_info(nz_device_info *info)
         long c = sysconf(_SC_NPROCESSORS_ONLN);
         threads = c >= 1 ? (int)c : 1;
     }
-    snprintf(info->detail, sizeof info->detail, "%s, %d thread%s",
-             nz_cpu_simd_name(nz_cpu_simd_level()), threads, threads == 1 ? "" : "s");
+    nz_cpu_simd simd;
+    if (nz_cpu_simd_choice(&simd) != NZ_OK)
+        simd = nz_cpu_simd_level(); /* likewise */
+    snprintf(info->detail, sizeof info->detail, "%s, %d thread%s", nz_cpu_simd_name(simd),
+             threads, threads == 1 ? "" : "s");
     info->type = NZ_DEVICE_CPU;
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
     if (pages > 0 && psize > 0)

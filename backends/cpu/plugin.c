@@ -40,7 +40,10 @@ static nz_status cpu_open(int index, void **out)
         return nz_error(NZ_ERR_NOT_FOUND, "cpu: no device %d: the CPU backend has one device, cpu:0",
                         index);
     int threads;
+    nz_cpu_simd simd;
     nz_status s = nz_cpu_thread_count(&threads);
+    if (s == NZ_OK)
+        s = nz_cpu_simd_choice(&simd);
     if (s != NZ_OK)
         return s;
     nz_cpu_dev *dev = calloc(1, sizeof *dev);
@@ -48,7 +51,7 @@ static nz_status cpu_open(int index, void **out)
         return nz_error(NZ_ERR_NOMEM, "cpu: out of memory opening cpu:0");
     pthread_mutex_init(&dev->lock, NULL);
     dev->threads = threads;
-    dev->simd = nz_cpu_simd_level();
+    dev->simd = simd;
     dev->scratch = calloc((size_t)threads + 1, sizeof *dev->scratch);
     if (!dev->scratch) {
         cpu_close(dev);

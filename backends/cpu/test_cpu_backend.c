@@ -98,6 +98,11 @@ static void test_info_and_memory(void)
           (int)info.type, info.fp64, info.compute_units, (unsigned long long)info.global_mem);
     CHECK(strstr(info.detail, "thread") != NULL, "detail '%s' names no thread count", info.detail);
     printf("device: %s | %s | %s\n", info.name, info.vendor, info.detail);
+    /* Runs with NAZO_CPU_SIMD (meson.build) name the level they must be on,
+     * so that a kernel they are meant to test cannot be skipped silently. */
+    const char *expect = getenv("NAZO_TEST_EXPECT_SIMD");
+    CHECK(!expect || strstr(info.detail, expect) != NULL, "detail '%s' does not name %s",
+          info.detail, expect);
     CHECK(be->device_info(1, &info) != NZ_OK, "device 1 should not exist");
 
     void *b = NULL;
@@ -229,6 +234,30 @@ static void test_thread_independence(void)
     }
 }
 
+/* NAZO_CPU_SIMD: an unknown level is refused with a message naming the
+ * variable and the choices. */
+static void test_simd_choice(void)
+{
+    const char *old = getenv("NAZO_CPU_SIMD");
+    char *saved = old ? strdup(old) : NULL;
+    void *d = NULL;
+    setenv("NAZO_CPU_SIMD", "sse9", 1);
+    CHECK(be->open(0, &d) == NZ_ERR_INVALID && d == NULL, "NAZO_CPU_SIMD=sse9 must fail");
+    CHECK(strstr(nz_last_error(), "NAZO_CPU_SIMD") && strstr(nz_last_error(), "portable"),
+          "message: %s", nz_last_error());
+    setenv("NAZO_CPU_SIMD", "portable", 1);
+    CHECK(be->open(0, &d) == NZ_OK && d, "NAZO_CPU_SIMD=portable must open: %s",
+          nz_last_error());
+    if (d)
+        be->close(d);
+    if (saved) {
+        setenv("NAZO_CPU_SIMD", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("NAZO_CPU_SIMD");
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -263,6 +292,7 @@ int main(int argc, char **argv)
     test_linalg();
     be->close(dev);
     test_thread_independence();
+    test_simd_choice();
     if (be->shutdown)
         be->shutdown();
     dlclose(h);
