@@ -112,11 +112,12 @@ static void test_ulp_f32(void)
 static void test_rel_f64(void)
 {
     uint64_t s = 0x2545F4914F6CDD1Dull;
+    const uint64_t count = 6000000 / sweep_div();
     for (int k = 0; k < NFNS; k++) {
         if (!fns[k].f64)
             continue;
         double worst = 0, worst_x = 0;
-        for (uint64_t i = 0; i < 6000000 / sweep_div(); i++) {
+        for (uint64_t i = 0; i < count; i++) {
             /* any double, [-750, 750], [-20, 20] in turn */
             double x = i % 3 == 0 ? nz_vm_float_f64(next_bits(&s))
                        : next_unit(&s) * (i % 3 == 1 ? 750 : 20);
