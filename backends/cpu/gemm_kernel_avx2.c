@@ -9,79 +9,47 @@
 
 #define MR 6
 
-__attribute__((target("avx2,fma")))
-static void kernel_f32(int64_t kc, const float *restrict a, const float *restrict b,
-                       float *restrict c, int64_t ldc, float alpha, float beta)
-{
-    __m256 acc[MR][2];
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; r++) {
-        acc[r][0] = _mm256_setzero_ps();
-        acc[r][1] = _mm256_setzero_ps();
+/* The kernel for element type T in vectors V of L lanes; P is the
+ * intrinsics' suffix (ps, pd), S the broadcast's (ss, sd).  One body for
+ * both types, fully unrolled so that the accumulators stay in registers. */
+#define DEFINE_KERNEL(SFX, T, V, L, P, S)                                             \
+    __attribute__((target("avx2,fma")))                                             \
+    static void kernel_##SFX(int64_t kc, const T *restrict a, const T *restrict b,  \
+                             T *restrict c, int64_t ldc, T alpha, T beta)           \
+    {                                                                               \
+        V acc[MR][2];                                                               \
+        _Pragma("GCC unroll 6") for (int r = 0; r < MR; r++) {                      \
+            acc[r][0] = _mm256_setzero_##P();                                       \
+            acc[r][1] = _mm256_setzero_##P();                                       \
+        }                                                                           \
+        for (int64_t p = 0; p < kc; p++) {                                          \
+            V b0 = _mm256_load_##P(b);                                              \
+            V b1 = _mm256_load_##P(b + (L));                                        \
+            _Pragma("GCC unroll 6") for (int r = 0; r < MR; r++) {                  \
+                V av = _mm256_broadcast_##S(a + r);                                 \
+                acc[r][0] = _mm256_fmadd_##P(av, b0, acc[r][0]);                    \
+                acc[r][1] = _mm256_fmadd_##P(av, b1, acc[r][1]);                    \
+            }                                                                       \
+            a += MR;                                                                \
+            b += 2 * (L);                                                           \
+        }                                                                           \
+        V va = _mm256_set1_##P(alpha);                                              \
+        V vb = _mm256_set1_##P(beta);                                               \
+        _Pragma("GCC unroll 6") for (int r = 0; r < MR; r++) {                      \
+            T *cr = c + r * ldc;                                                    \
+            V x0 = _mm256_mul_##P(va, acc[r][0]), x1 = _mm256_mul_##P(va, acc[r][1]); \
+            if (beta != 0) {                                                        \
+                x0 = _mm256_fmadd_##P(vb, _mm256_loadu_##P(cr), x0);                \
+                x1 = _mm256_fmadd_##P(vb, _mm256_loadu_##P(cr + (L)), x1);          \
+            }                                                                       \
+            _mm256_storeu_##P(cr, x0);                                              \
+            _mm256_storeu_##P(cr + (L), x1);                                        \
+        }                                                                           \
     }
-    for (int64_t p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(b);
-        __m256 b1 = _mm256_load_ps(b + 8);
-#pragma GCC unroll 6
-        for (int r = 0; r < MR; r++) {
-            __m256 av = _mm256_broadcast_ss(a + r);
-            acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-        }
-        a += MR;
-        b += 16;
-    }
-    __m256 va = _mm256_set1_ps(alpha);
-    __m256 vb = _mm256_set1_ps(beta);
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; r++) {
-        float *cr = c + r * ldc;
-        __m256 x0 = _mm256_mul_ps(va, acc[r][0]), x1 = _mm256_mul_ps(va, acc[r][1]);
-        if (beta != 0.0f) {
-            x0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), x0);
-            x1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), x1);
-        }
-        _mm256_storeu_ps(cr, x0);
-        _mm256_storeu_ps(cr + 8, x1);
-    }
-}
 
-__attribute__((target("avx2,fma")))
-static void kernel_f64(int64_t kc, const double *restrict a, const double *restrict b,
-                       double *restrict c, int64_t ldc, double alpha, double beta)
-{
-    __m256d acc[MR][2];
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; r++) {
-        acc[r][0] = _mm256_setzero_pd();
-        acc[r][1] = _mm256_setzero_pd();
-    }
-    for (int64_t p = 0; p < kc; p++) {
-        __m256d b0 = _mm256_load_pd(b);
-        __m256d b1 = _mm256_load_pd(b + 4);
-#pragma GCC unroll 6
-        for (int r = 0; r < MR; r++) {
-            __m256d av = _mm256_broadcast_sd(a + r);
-            acc[r][0] = _mm256_fmadd_pd(av, b0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_pd(av, b1, acc[r][1]);
-        }
-        a += MR;
-        b += 8;
-    }
-    __m256d va = _mm256_set1_pd(alpha);
-    __m256d vb = _mm256_set1_pd(beta);
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; r++) {
-        double *cr = c + r * ldc;
-        __m256d x0 = _mm256_mul_pd(va, acc[r][0]), x1 = _mm256_mul_pd(va, acc[r][1]);
-        if (beta != 0.0) {
-            x0 = _mm256_fmadd_pd(vb, _mm256_loadu_pd(cr), x0);
-            x1 = _mm256_fmadd_pd(vb, _mm256_loadu_pd(cr + 4), x1);
-        }
-        _mm256_storeu_pd(cr, x0);
-        _mm256_storeu_pd(cr + 4, x1);
-    }
-}
+DEFINE_KERNEL(f32, float, __m256, 8, ps, ss)
+DEFINE_KERNEL(f64, double, __m256d, 4, pd, sd)
+#undef DEFINE_KERNEL
 
 const nz_gemm_cfg_f32 nz_gemm_avx2_f32 = {MR, 16, 24 * MR, 256, 4096, kernel_f32,
                                            NULL, NULL, NULL};

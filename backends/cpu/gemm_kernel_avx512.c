@@ -11,90 +11,52 @@
 
 #define MR 12
 
-__attribute__((target("avx512f")))
-static void kernel_f32(int64_t kc, const float *restrict a, const float *restrict b,
-                       float *restrict c, int64_t ldc, float alpha, float beta)
-{
-    __m512 acc[MR][2];
-#pragma GCC unroll 12
-    for (int r = 0; r < MR; r++) {
-        acc[r][0] = _mm512_setzero_ps();
-        acc[r][1] = _mm512_setzero_ps();
+/* The kernel for element type T in vectors V of L lanes; P is the
+ * intrinsics' suffix (ps, pd).  One body for both types, fully unrolled so
+ * that the accumulators stay in registers; beta == 0: C is not read. */
+#define DEFINE_KERNEL(SFX, T, V, L, P)                                              \
+    __attribute__((target("avx512f")))                                              \
+    static void kernel_##SFX(int64_t kc, const T *restrict a, const T *restrict b,  \
+                             T *restrict c, int64_t ldc, T alpha, T beta)           \
+    {                                                                               \
+        V acc[MR][2];                                                               \
+        _Pragma("GCC unroll 12") for (int r = 0; r < MR; r++) {                     \
+            acc[r][0] = _mm512_setzero_##P();                                       \
+            acc[r][1] = _mm512_setzero_##P();                                       \
+        }                                                                           \
+        for (int64_t p = 0; p < kc; p++) {                                          \
+            V b0 = _mm512_load_##P(b);                                              \
+            V b1 = _mm512_load_##P(b + (L));                                        \
+            _Pragma("GCC unroll 12") for (int r = 0; r < MR; r++) {                 \
+                V av = _mm512_set1_##P(a[r]);                                       \
+                acc[r][0] = _mm512_fmadd_##P(av, b0, acc[r][0]);                    \
+                acc[r][1] = _mm512_fmadd_##P(av, b1, acc[r][1]);                    \
+            }                                                                       \
+            a += MR;                                                                \
+            b += 2 * (L);                                                           \
+        }                                                                           \
+        V va = _mm512_set1_##P(alpha);                                              \
+        if (beta == 0) {                                                            \
+            _Pragma("GCC unroll 12") for (int r = 0; r < MR; r++) {                 \
+                _mm512_storeu_##P(c + r * ldc, _mm512_mul_##P(va, acc[r][0]));      \
+                _mm512_storeu_##P(c + r * ldc + (L), _mm512_mul_##P(va, acc[r][1])); \
+            }                                                                       \
+        } else {                                                                    \
+            V vb = _mm512_set1_##P(beta);                                           \
+            _Pragma("GCC unroll 12") for (int r = 0; r < MR; r++) {                 \
+                T *cr = c + r * ldc;                                                \
+                _mm512_storeu_##P(cr, _mm512_fmadd_##P(vb, _mm512_loadu_##P(cr),   \
+                                                       _mm512_mul_##P(va, acc[r][0]))); \
+                _mm512_storeu_##P(cr + (L),                                         \
+                                  _mm512_fmadd_##P(vb, _mm512_loadu_##P(cr + (L)),  \
+                                                   _mm512_mul_##P(va, acc[r][1]))); \
+            }                                                                       \
+        }                                                                           \
     }
-    for (int64_t p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(b);
-        __m512 b1 = _mm512_load_ps(b + 16);
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            __m512 av = _mm512_set1_ps(a[r]);
-            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-        }
-        a += MR;
-        b += 32;
-    }
-    __m512 va = _mm512_set1_ps(alpha);
-    if (beta == 0.0f) {
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            _mm512_storeu_ps(c + r * ldc, _mm512_mul_ps(va, acc[r][0]));
-            _mm512_storeu_ps(c + r * ldc + 16, _mm512_mul_ps(va, acc[r][1]));
-        }
-    } else {
-        __m512 vb = _mm512_set1_ps(beta);
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            float *cr = c + r * ldc;
-            _mm512_storeu_ps(cr, _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr),
-                                                 _mm512_mul_ps(va, acc[r][0])));
-            _mm512_storeu_ps(cr + 16, _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16),
-                                                      _mm512_mul_ps(va, acc[r][1])));
-        }
-    }
-}
 
-__attribute__((target("avx512f")))
-static void kernel_f64(int64_t kc, const double *restrict a, const double *restrict b,
-                       double *restrict c, int64_t ldc, double alpha, double beta)
-{
-    __m512d acc[MR][2];
-#pragma GCC unroll 12
-    for (int r = 0; r < MR; r++) {
-        acc[r][0] = _mm512_setzero_pd();
-        acc[r][1] = _mm512_setzero_pd();
-    }
-    for (int64_t p = 0; p < kc; p++) {
-        __m512d b0 = _mm512_load_pd(b);
-        __m512d b1 = _mm512_load_pd(b + 8);
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            __m512d av = _mm512_set1_pd(a[r]);
-            acc[r][0] = _mm512_fmadd_pd(av, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_pd(av, b1, acc[r][1]);
-        }
-        a += MR;
-        b += 16;
-    }
-    __m512d va = _mm512_set1_pd(alpha);
-    if (beta == 0.0) {
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            _mm512_storeu_pd(c + r * ldc, _mm512_mul_pd(va, acc[r][0]));
-            _mm512_storeu_pd(c + r * ldc + 8, _mm512_mul_pd(va, acc[r][1]));
-        }
-    } else {
-        __m512d vb = _mm512_set1_pd(beta);
-#pragma GCC unroll 12
-        for (int r = 0; r < MR; r++) {
-            double *cr = c + r * ldc;
-            _mm512_storeu_pd(cr, _mm512_fmadd_pd(vb, _mm512_loadu_pd(cr),
-                                                 _mm512_mul_pd(va, acc[r][0])));
-            _mm512_storeu_pd(cr + 8, _mm512_fmadd_pd(vb, _mm512_loadu_pd(cr + 8),
-                                                     _mm512_mul_pd(va, acc[r][1])));
-        }
-    }
-}
-
+DEFINE_KERNEL(f32, float, __m512, 16, ps)
+DEFINE_KERNEL(f64, double, __m512d, 8, pd)
+#undef DEFINE_KERNEL
 
 /* ---- packing (f32): masked loads and stores, in-register transposes ---- */
 

@@ -6,39 +6,28 @@
 #define MR 4
 #define NR 8
 
-static void kernel_f32(int64_t kc, const float *restrict a, const float *restrict b,
-                       float *restrict c, int64_t ldc, float alpha, float beta)
-{
-    float acc[MR][NR] = {{0}};
-    for (int64_t p = 0; p < kc; p++) {
-        for (int r = 0; r < MR; r++)
-            for (int j = 0; j < NR; j++)
-                acc[r][j] += a[r] * b[j];
-        a += MR;
-        b += NR;
+/* One body for float and double. */
+#define DEFINE_KERNEL(SFX, T)                                                       \
+    static void kernel_##SFX(int64_t kc, const T *restrict a, const T *restrict b,  \
+                             T *restrict c, int64_t ldc, T alpha, T beta)           \
+    {                                                                               \
+        T acc[MR][NR] = {{0}};                                                      \
+        for (int64_t p = 0; p < kc; p++) {                                          \
+            for (int r = 0; r < MR; r++)                                            \
+                for (int j = 0; j < NR; j++)                                        \
+                    acc[r][j] += a[r] * b[j];                                       \
+            a += MR;                                                                \
+            b += NR;                                                                \
+        }                                                                           \
+        for (int r = 0; r < MR; r++)                                                \
+            for (int j = 0; j < NR; j++)                                            \
+                c[r * ldc + j] = beta == 0 ? alpha * acc[r][j]                      \
+                                           : alpha * acc[r][j] + beta * c[r * ldc + j]; \
     }
-    for (int r = 0; r < MR; r++)
-        for (int j = 0; j < NR; j++)
-            c[r * ldc + j] = beta == 0.0f ? alpha * acc[r][j]
-                                          : alpha * acc[r][j] + beta * c[r * ldc + j];
-}
 
-static void kernel_f64(int64_t kc, const double *restrict a, const double *restrict b,
-                       double *restrict c, int64_t ldc, double alpha, double beta)
-{
-    double acc[MR][NR] = {{0}};
-    for (int64_t p = 0; p < kc; p++) {
-        for (int r = 0; r < MR; r++)
-            for (int j = 0; j < NR; j++)
-                acc[r][j] += a[r] * b[j];
-        a += MR;
-        b += NR;
-    }
-    for (int r = 0; r < MR; r++)
-        for (int j = 0; j < NR; j++)
-            c[r * ldc + j] = beta == 0.0 ? alpha * acc[r][j]
-                                         : alpha * acc[r][j] + beta * c[r * ldc + j];
-}
+DEFINE_KERNEL(f32, float)
+DEFINE_KERNEL(f64, double)
+#undef DEFINE_KERNEL
 
 const nz_gemm_cfg_f32 nz_gemm_generic_f32 = {MR, NR, 32 * MR, 256, 2048, kernel_f32,
                                            NULL, NULL, NULL};
